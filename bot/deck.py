@@ -1,0 +1,348 @@
+"""Deck files: the pydantic models a teacher's YAML must fit, and a loader with readable errors.
+
+A deck either loads whole or not at all: every problem found is collected into one
+`DeckError` that names the file, the fact (index and id), the field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import DeckError
+from bot.limits import DEFAULT_DECK_LIMITS, DeckLimits
+
+_L = DEFAULT_DECK_LIMITS
+SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=SLUG, max_length=_L.max_id_chars)]
+Difficulty = Literal["easy", "medium", "hard"]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class SourceRef(BaseModel):
+    """Where in the reading a fact comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    section: Annotated[str, Field(min_length=1, max_length=120)]
+    paragraph: Annotated[int, Field(ge=1, le=500)]
+
+    def __str__(self) -> str:
+        return f"{self.section}, paragraph {self.paragraph}"
+
+
+class Fact(BaseModel):
+    """One thing a student can ask about and be quizzed on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    question: Annotated[str, Field(min_length=1, max_length=_L.max_question_chars)]
+    answer: Annotated[str, Field(min_length=1, max_length=_L.max_answer_chars)]
+    aliases: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=_L.max_answer_chars)], ...],
+        Field(max_length=_L.max_aliases),
+    ] = ()
+    explanation: Annotated[str, Field(min_length=1, max_length=_L.max_explanation_chars)]
+    source: SourceRef
+    topic: Annotated[tuple[Slug, ...], Field(min_length=1, max_length=_L.max_topics)]
+    difficulty: Difficulty = "medium"
+    choices: Annotated[
+        tuple[
+            Annotated[str, Field(min_length=1, max_length=_L.max_answer_chars)],
+            ...,
+        ],
+        Field(min_length=3, max_length=3),
+    ]
+    ask: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=_L.max_question_chars)], ...],
+        Field(max_length=_L.max_ask),
+    ] = ()
+
+    @field_validator("question", "answer", "explanation", mode="before")
+    @classmethod
+    def _strip_text(cls, value: Any) -> Any:
+        return _strip(value)
+
+    @field_validator("aliases", "choices", "ask", mode="before")
+    @classmethod
+    def _strip_items(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(_strip(v) for v in value)
+        return value
+
+    @field_validator("topic", mode="before")
+    @classmethod
+    def _one_or_many_topics(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _choices_are_wrong_answers(self) -> Fact:
+        from bot.judge import (
+            judge,  # local: judge imports nothing from here, keep load order simple
+        )
+
+        answers = self.answers
+        seen: set[str] = set()
+        for number, choice in enumerate(self.choices, start=1):
+            if judge(choice, answers).accepted:
+                raise ValueError(
+                    f'wrong choice {number} "{choice}" is a right answer '
+                    f'(it matches "{self.answer}" or an alias); replace it with a wrong one'
+                )
+            key = choice.casefold()
+            if key in seen:
+                raise ValueError(f'wrong choice {number} "{choice}" is listed twice')
+            seen.add(key)
+        return self
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The canonical answer followed by its aliases."""
+        return (self.answer, *self.aliases)
+
+
+class Deck(BaseModel):
+    """A named set of facts from one reading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(pattern=SLUG, max_length=_L.max_name_chars)]
+    title: Annotated[str, Field(min_length=1, max_length=_L.max_title_chars)]
+    description: Annotated[str, Field(max_length=_L.max_description_chars)] = ""
+    source: Annotated[str, Field(min_length=1, max_length=_L.max_title_chars)]
+    facts: Annotated[tuple[Fact, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Deck:
+        counts = Counter(f.id for f in self.facts)
+        dupes = [i for i, n in counts.items() if n > 1]
+        if dupes:
+            raise ValueError(
+                "fact ids must be unique; repeated: " + ", ".join(f'"{d}"' for d in dupes)
+            )
+        return self
+
+    def topics(self) -> Counter[str]:
+        """How many facts carry each topic tag."""
+        return Counter(t for f in self.facts for t in f.topic)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+
+@dataclass(frozen=True)
+class LoadedDeck:
+    """A deck and the file it came from."""
+
+    deck: Deck
+    path: str
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAYBE_ALIAS = re.compile(r"[&*][^\s,\[\]{}]")
+
+
+def _has_yaml_aliases(text: str) -> bool:
+    """True if the YAML uses anchors/aliases (the way 'billion laughs' bombs are built)."""
+    if not _MAYBE_ALIAS.search(text):
+        return False
+    return any(
+        isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
+        for event in yaml.parse(text, Loader=_Loader)
+    )
+
+
+def _parse_yaml(text: str, where: str) -> Any:
+    try:
+        if _has_yaml_aliases(text):
+            raise DeckError(
+                where,
+                [
+                    "YAML anchors and aliases (& and *) are not allowed in decks; "
+                    "write each value out in full"
+                ],
+            )
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise DeckError(
+            where, [f"YAML syntax error at {at}{problem} (check indentation and quotes)"]
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise DeckError(where, [f"YAML syntax error: {exc}"]) from exc
+
+
+# --- validation errors in a teacher's words ---------------------------------------------------
+
+
+def _describe_location(loc: tuple[int | str, ...], data: Any) -> str:
+    if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
+        index = loc[1]
+        fact_id = None
+        facts = data.get("facts") if isinstance(data, dict) else None
+        if isinstance(facts, list) and index < len(facts) and isinstance(facts[index], dict):
+            fact_id = facts[index].get("id")
+        where = f"fact #{index + 1}" + (f' (id "{fact_id}")' if fact_id else "")
+        rest = loc[2:]
+    else:
+        where, rest = "deck", loc
+    if rest:
+        field = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in rest)
+        field = field.replace(".[", "[")
+        where += f', field "{field}"'
+    return where
+
+
+def _describe_error(err: Any, data: Any) -> str:
+    kind = err["type"]
+    loc = tuple(err["loc"])
+    if kind == "extra_forbidden":
+        owner = _describe_location(loc[:-1], data)
+        return f'{owner}: unknown key "{loc[-1]}" (check its spelling; see the deck format)'
+    where = _describe_location(loc, data)
+    msg = str(err["msg"])
+    if kind == "missing":
+        msg = "is missing (every fact needs it)" if loc[:1] == ("facts",) else "is missing"
+    elif kind == "string_too_short":
+        msg = "is empty"
+    elif kind == "string_pattern_mismatch":
+        msg = "must use only lowercase letters, digits, '-' and '_' (like war-begins)"
+    elif kind in ("tuple_type", "list_type") and loc[-1:] == ("facts",):
+        msg = "must be a list of facts"
+    elif (kind == "too_short" and loc[-1:] == ("choices",)) or (
+        kind == "too_long" and loc[-1:] == ("choices",)
+    ):
+        msg = "must list exactly three wrong answers"
+    elif kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    return f"{where}: {msg}"
+
+
+def deck_from_text(text: str, where: str, limits: DeckLimits = DEFAULT_DECK_LIMITS) -> Deck:
+    """Validate a deck's YAML text; raise one `DeckError` listing every problem."""
+    data = _parse_yaml(text, where)
+    if data is None:
+        raise DeckError(where, ["the file is empty; a deck needs name, title, source and facts"])
+    if not isinstance(data, dict):
+        raise DeckError(
+            where, ["the top level must be a mapping with name, title, source and facts"]
+        )
+    facts = data.get("facts")
+    if isinstance(facts, list) and len(facts) > limits.max_facts:
+        raise DeckError(
+            where,
+            [
+                f"the deck has {len(facts)} facts; a deck may have at most {limits.max_facts}. "
+                "Split it into several decks"
+            ],
+        )
+    try:
+        return Deck.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe_error(e, data) for e in exc.errors()]
+        raise DeckError(where, problems) from None
+
+
+def _check_size(size: int, where: str, limits: DeckLimits) -> None:
+    if size > limits.max_file_bytes:
+        raise DeckError(
+            where,
+            [
+                f"the file is {size:,} bytes; a deck file may be at most "
+                f"{limits.max_file_bytes:,} bytes. Split it into several decks"
+            ],
+        )
+
+
+def deck_from_bytes(raw: bytes, where: str, limits: DeckLimits = DEFAULT_DECK_LIMITS) -> Deck:
+    """Validate a deck file's bytes (size and encoding first, then YAML and fields)."""
+    _check_size(len(raw), where, limits)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DeckError(
+            where,
+            [
+                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
+                f"{exc.start}); save it as UTF-8 and try again"
+            ],
+        ) from None
+    if "\x00" in text:
+        raise DeckError(where, ["the file contains NUL bytes; is it really a YAML text file?"])
+    return deck_from_text(text, where, limits)
+
+
+def load_deck(path: str | Path, limits: DeckLimits = DEFAULT_DECK_LIMITS) -> LoadedDeck:
+    """Load one deck file."""
+    p = Path(path)
+    try:
+        _check_size(p.stat().st_size, str(p), limits)
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise DeckError(str(p), ["no such file; check the path"]) from None
+    except IsADirectoryError:
+        raise DeckError(str(p), ["this is a folder, not a deck file"]) from None
+    except OSError as exc:
+        raise DeckError(str(p), [f"cannot read the file: {exc.strerror}"]) from None
+    return LoadedDeck(deck_from_bytes(raw, str(p), limits), str(p))
+
+
+def deck_files(path: str | Path) -> list[Path]:
+    """The deck files a path names: the file itself, or every *.yaml/*.yml in a folder."""
+    p = Path(path)
+    if p.is_dir():
+        return sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml") and q.is_file())
+    return [p]
+
+
+def iter_deck_results(
+    paths: Iterable[str | Path], limits: DeckLimits = DEFAULT_DECK_LIMITS
+) -> Iterator[LoadedDeck | DeckError]:
+    """Load every deck the paths name, yielding each deck or its error (for check-deck)."""
+    for path in paths:
+        files = deck_files(path)
+        if not files:
+            yield DeckError(str(path), ["no .yaml deck files in this folder"])
+        for file in files:
+            try:
+                yield load_deck(file, limits)
+            except DeckError as exc:
+                yield exc
+
+
+def load_decks(
+    paths: Iterable[str | Path], limits: DeckLimits = DEFAULT_DECK_LIMITS
+) -> list[LoadedDeck]:
+    """Load every deck, or raise one `DeckError` covering every bad file and clashing name."""
+    loaded: list[LoadedDeck] = []
+    problems: list[str] = []
+    for result in iter_deck_results(paths, limits):
+        if isinstance(result, DeckError):
+            problems.extend(f"{result.path}: {p}" for p in result.problems)
+        else:
+            loaded.append(result)
+    names = Counter(d.deck.name for d in loaded)
+    for name, n in names.items():
+        if n > 1:
+            files = ", ".join(d.path for d in loaded if d.deck.name == name)
+            problems.append(f'deck name "{name}" is used by {n} files ({files}); names must differ')
+    if problems:
+        raise DeckError(", ".join(str(p) for p in paths), problems)
+    return loaded

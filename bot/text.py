@@ -1,0 +1,54 @@
+"""Text folding shared by lookup and judging: case, accents, punctuation, invisible characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.limits import MAX_INPUT_CHARS
+
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x1f\x7f]")
+_APOSTROPHE = re.compile(r"['\u2018\u2019\u02bc`´]")
+_DOTTED_ABBREV = re.compile(r"\b(?:[a-z]\.){2,}")  # u.n. -> un, u.s. -> us
+_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})(?:[,.\u00a0\u202f ](\d{3}))+(?![\d]|[.,]\d)")
+_DROP_ASCII_APOSTROPHES = str.maketrans("", "", "'`")
+_NON_WORD = re.compile(r"[^a-z0-9%/.]+")
+_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+
+def strip_accents(text: str) -> str:
+    """'Panmunjŏm' -> 'Panmunjom'; also folds full-width and other compatibility forms."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _join_thousands(match: re.Match[str]) -> str:
+    return re.sub(r"[,.\u00a0\u202f ]", "", match.group(0))
+
+
+def fold(text: str, limit: int = MAX_INPUT_CHARS) -> str:
+    """Lower-case, accent-free, punctuation-free text with single spaces.
+
+    Digit groups are joined ("75,000", "75 000", "75.000" -> "75000"); '%', '/' and a decimal
+    point between digits are kept because they carry meaning for numbers and dates.
+    """
+    text = text[: limit * 2]
+    if text.isascii():  # the common case, kept cheap: indexing folds every text of every deck
+        text = text.lower().translate(_DROP_ASCII_APOSTROPHES)
+    else:
+        text = strip_accents(_INVISIBLE.sub("", text)).casefold()
+        text = _APOSTROPHE.sub("", text)
+    if "." in text:
+        text = _DOTTED_ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
+    if any(c.isdigit() for c in text):
+        text = _THOUSANDS.sub(_join_thousands, text)
+    if "%" in text:
+        text = text.replace("%", " % ")
+    if "." in text:
+        text = _STRAY_DOT.sub(" ", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())[:limit]
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text."""
+    return fold(text).split()
