@@ -183,6 +183,21 @@ def _deck_summary(loaded: LoadedDeck) -> str:
     )
 
 
+# -- backup ----------------------------------------------------------------------------------
+
+
+async def backup_database(source: Path, dest: Path, out: TextIO) -> int:
+    """Copy the live database with SQLite's online backup API (safe while the bot runs)."""
+    from bot.store import Store
+
+    async with await Store.open(source) as store:
+        written = await store.backup(dest)
+        check = await store.integrity_check()
+    out.write(f"Backed up {source} to {written} (integrity: {check}).\n")
+    out.write(f"To restore: stop the bot, copy {written} over {source}, start the bot.\n")
+    return 0
+
+
 # -- dispatch --------------------------------------------------------------------------------
 
 
@@ -200,8 +215,10 @@ def run_command(
         if args.command == "check-deck":
             return cmd_check_deck(args.paths, out, err)
         if args.command == "backup":
-            from bot.maintenance import backup_database
-
+            if not settings.database_path.exists():
+                raise StudyBotError(
+                    f"There is no database at {settings.database_path} yet (check DATABASE_PATH)."
+                )
             return asyncio.run(backup_database(settings.database_path, args.dest, out))
         knowledge = load_knowledge(decks_path(args, settings))
         if args.command == "ask":

@@ -1,0 +1,377 @@
+"""The quiz engine: runs rounds in many channels at once, on an injected clock and transport.
+
+Each round is one asyncio task looping over its questions: open, wait for hints and the
+close, reveal, pause. Answers arrive from outside (`answer`, `choose`) and are judged by the
+round's state machine at once; a point is committed to the store *before* it is announced,
+so a crash can lose an answer in flight but never a point anybody saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from bot.knowledge import Knowledge
+from bot.quiz.clock import Clock, to_datetime
+from bot.quiz.errors import (
+    NoQuestions,
+    NoRoundRunning,
+    NotAllowed,
+    QuestionNotOpen,
+    RoundAlreadyRunning,
+)
+from bot.quiz.events import (
+    AnswerJudged,
+    CloseReason,
+    EndReason,
+    Player,
+    RoundEnded,
+    Where,
+)
+from bot.quiz.round import Round, RoundConfig, State
+from bot.quiz.transport import Transport
+from bot.store.rows import ClosedRound
+from bot.store.rows import EndReason as StoreEndReason
+
+log = logging.getLogger(__name__)
+INTERRUPTED = (
+    "The quiz round in this channel was interrupted (the bot restarted), so it has been "
+    "stopped. Every point already awarded is kept: see /leaderboard. Start a new round with "
+    "/quiz start."
+)
+E = TypeVar("E")
+_STORE_REASON: dict[EndReason, StoreEndReason] = {
+    EndReason.FINISHED: "finished",
+    EndReason.STOPPED: "stopped",
+    EndReason.IDLE: "idle",
+}
+
+
+class QuizStore(Protocol):
+    """The store methods the engine uses (bot.store.Store has them)."""
+
+    async def start_round(
+        self,
+        guild_id: int,
+        channel_id: int,
+        started_by: int,
+        deck: str,
+        topic: str | None,
+        mode: str,
+        question_count: int,
+        seconds: int,
+        started_at: datetime,
+    ) -> int: ...
+
+    async def open_question(
+        self, round_id: int, position: int, fact_id: str, topic: str, opened_at: datetime
+    ) -> int: ...
+
+    async def record_answer(
+        self,
+        question_id: int,
+        user_id: int,
+        user_name: str,
+        attempt: str,
+        correct: bool,
+        points: int,
+        response_ms: int,
+        streak: int,
+        answered_at: datetime,
+    ) -> None: ...
+
+    async def close_question(self, question_id: int, closed_at: datetime) -> None: ...
+
+    async def close_open_rounds(self, now: datetime) -> list[ClosedRound]: ...
+
+    async def end_round(
+        self, round_id: int, ended_at: datetime, reason: StoreEndReason, winner_id: int | None
+    ) -> None: ...
+
+
+@dataclass
+class _Running:
+    round: Round
+    task: asyncio.Task[RoundEnded | None] | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    question_id: int | None = None
+    skip: bool = False
+    end_reason: EndReason | None = None
+    lateness: list[float] = field(default_factory=list)
+
+
+class QuizEngine:
+    """Starts, feeds, stops and reports rounds; one per channel, any number of channels."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        store: QuizStore,
+        transport: Transport,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._rounds: dict[int, _Running] = {}
+        self.lateness: list[float] = []  # seconds each question closed after it was due
+
+    # -- starting and stopping -----------------------------------------------------------
+
+    async def recover(self) -> list[ClosedRound]:
+        """At start-up: close the rounds a crash left open and say so in their channels."""
+        closed = await self.store.close_open_rounds(to_datetime(self.clock.now()))
+        for c in closed:
+            try:
+                await self.transport.post_notice(c.guild_id, c.channel_id, INTERRUPTED)
+            except Exception:
+                log.exception("could not announce the interrupted round %s", c.round_id)
+        return closed
+
+    def running(self, channel_id: int) -> Round | None:
+        run = self._rounds.get(channel_id)
+        return run.round if run else None
+
+    @property
+    def channels(self) -> list[int]:
+        return list(self._rounds)
+
+    async def start(
+        self, guild_id: int, channel_id: int, started_by: Player, config: RoundConfig
+    ) -> Round:
+        """Open a round in a channel; its questions follow on their own."""
+        if channel_id in self._rounds:
+            raise RoundAlreadyRunning()
+        pool = [
+            e
+            for ix in self.knowledge.indexes(guild_id)
+            for e in ix.select(deck=config.deck, topic=config.topic)
+        ]
+        if not pool:
+            raise NoQuestions(config.topic, config.deck)
+        entries = self.rng.sample(pool, min(config.questions, len(pool)))
+        placeholder = _Running(
+            Round(Where(guild_id, channel_id, 0), started_by, config, [], self.rng)
+        )
+        self._rounds[channel_id] = placeholder  # claim the channel before the first await
+        try:
+            round_id = await self.store.start_round(
+                guild_id,
+                channel_id,
+                started_by.id,
+                config.deck or ",".join(sorted({e.deck for e in entries})),
+                config.topic,
+                config.mode.value,
+                len(entries),
+                round(config.seconds),
+                to_datetime(self.clock.now()),
+            )
+        except BaseException:
+            del self._rounds[channel_id]
+            raise
+        where = Where(guild_id, channel_id, round_id)
+        run = _Running(Round(where, started_by, config, entries, self.rng))
+        self._rounds[channel_id] = run
+        run.task = asyncio.create_task(self._run(run), name=f"quiz-round-{round_id}")
+        run.task.add_done_callback(lambda task: self._finished(channel_id, run, task))
+        return run.round
+
+    def _check(self, channel_id: int, by: int, is_teacher: bool, action: str) -> _Running:
+        run = self._rounds.get(channel_id)
+        if run is None or run.task is None:
+            raise NoRoundRunning()
+        if by != run.round.started_by.id and not is_teacher:
+            raise NotAllowed(action)
+        return run
+
+    async def stop(self, channel_id: int, by: int, is_teacher: bool) -> None:
+        """End the round after revealing the open question (starter or teacher only)."""
+        run = self._check(channel_id, by, is_teacher, "stop")
+        run.end_reason = EndReason.STOPPED
+        run.round.stop_requested = True
+        run.wake.set()
+
+    async def skip(self, channel_id: int, by: int, is_teacher: bool) -> None:
+        """Reveal the open question now and go on (starter or teacher only)."""
+        run = self._check(channel_id, by, is_teacher, "skip a question in")
+        run.skip = True
+        run.wake.set()
+
+    async def shutdown(self) -> None:
+        """Stop every round cleanly (the bot is going down) and wait for them to finish."""
+        tasks = []
+        for run in list(self._rounds.values()):
+            run.end_reason = EndReason.STOPPED
+            run.round.stop_requested = True
+            run.wake.set()
+            if run.task is not None:
+                tasks.append(run.task)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def wait(self, channel_id: int) -> RoundEnded | None:
+        """Wait for a channel's round to end (tests, benchmarks)."""
+        run = self._rounds.get(channel_id)
+        if run is None or run.task is None:
+            return None
+        return await asyncio.shield(run.task)
+
+    # -- answers -------------------------------------------------------------------------
+
+    async def answer(
+        self, channel_id: int, player: Player, text: str, ref: object | None = None
+    ) -> AnswerJudged | None:
+        """A message in a channel. None when it is not an answer (no open typed question)."""
+        run = self._rounds.get(channel_id)
+        if run is None or run.question_id is None:
+            return None
+        rnd = run.round
+        if rnd.state not in (State.OPEN, State.GRACE) or rnd.config.mode.value != "typed":
+            return None
+        judged = rnd.answer(player, text, self.clock.now(), ref)
+        if judged is None:
+            return None
+        return await self._record(run, judged)
+
+    async def choose(
+        self, channel_id: int, player: Player, number: int, option: int
+    ) -> AnswerJudged:
+        """A multiple-choice click for question `number` (a click on an old question fails)."""
+        run = self._rounds.get(channel_id)
+        if run is None or run.question_id is None:
+            raise NoRoundRunning()
+        rnd = run.round
+        if rnd.question is None or rnd.question.number != number:
+            raise QuestionNotOpen()
+        judged = rnd.choose(player, option, self.clock.now())
+        return await self._record(run, judged)
+
+    async def _record(self, run: _Running, judged: AnswerJudged) -> AnswerJudged:
+        rnd = run.round
+        question = rnd.question
+        assert question is not None and run.question_id is not None
+        now = self.clock.now()
+        try:
+            await self.store.record_answer(
+                run.question_id,
+                judged.player.id,
+                judged.player.name,
+                judged.attempt,
+                judged.correct,
+                judged.points,
+                max(0, round((now - question.opened_at) * 1000)),
+                judged.streak,
+                to_datetime(now),
+            )
+        except Exception:
+            rnd.revoke(judged)  # never announce a point the store does not have
+            raise
+        if judged.first:
+            run.wake.set()  # the grace period changes when the question closes
+        await self._send(self.transport.acknowledge, judged)
+        return judged
+
+    # -- the round loop ------------------------------------------------------------------
+
+    async def _send(self, method: Callable[[E], Awaitable[None]], event: E) -> None:
+        try:
+            await method(event)
+        except Exception:
+            log.exception("could not show %s; the round goes on", type(event).__name__)
+
+    async def _run(self, run: _Running) -> RoundEnded:
+        try:
+            return await self._play(run)
+        except Exception:
+            log.exception("the quiz round %s failed; ending it", run.round.where.round_id)
+            return await self._abort(run)
+
+    async def _abort(self, run: _Running) -> RoundEnded:
+        """End a round that hit an error, keeping whatever the store already has."""
+        rnd = run.round
+        if rnd.state in (State.OPEN, State.GRACE):
+            rnd.close(self.clock.now(), CloseReason.STOPPED)
+        ended = rnd.finish(EndReason.STOPPED)
+        try:
+            winner = ended.winner
+            await self.store.end_round(
+                rnd.where.round_id,
+                to_datetime(self.clock.now()),
+                "stopped",
+                winner.id if winner else None,
+            )
+        except Exception:
+            log.exception("could not record the end of round %s", rnd.where.round_id)
+        await self._send(self.transport.post_results, ended)
+        return ended
+
+    async def _play(self, run: _Running) -> RoundEnded:
+        rnd = run.round
+        where = rnd.where
+        while rnd.has_next:
+            run.skip = False
+            now = self.clock.now()
+            fact = rnd.entries[rnd.asked].fact
+            run.question_id = await self.store.open_question(
+                where.round_id, rnd.asked + 1, fact.id, fact.topic[0], to_datetime(now)
+            )
+            await self._send(self.transport.post_question, rnd.open(now))
+            reason = await self._wait_question(run)
+            question_id = run.question_id
+            closed = rnd.close(self.clock.now(), reason)
+            await self.store.close_question(question_id, to_datetime(self.clock.now()))
+            await self._send(self.transport.post_reveal, closed)
+            if rnd.idle:
+                run.end_reason = run.end_reason or EndReason.IDLE
+                break
+            if rnd.has_next and rnd.config.pause > 0:
+                await self.clock.wait_until(self.clock.now() + rnd.config.pause, run.wake)
+                run.wake.clear()
+        reason_end = run.end_reason or EndReason.FINISHED
+        ended = rnd.finish(reason_end)
+        winner = ended.winner
+        await self.store.end_round(
+            where.round_id,
+            to_datetime(self.clock.now()),
+            _STORE_REASON[reason_end],
+            winner.id if winner else None,
+        )
+        await self._send(self.transport.post_results, ended)
+        return ended
+
+    async def _wait_question(self, run: _Running) -> CloseReason:
+        """Show hints as they fall due; return why the question closes."""
+        rnd = run.round
+        while True:
+            if rnd.stop_requested:
+                return CloseReason.STOPPED
+            if run.skip:
+                run.skip = False
+                return CloseReason.SKIPPED
+            now = self.clock.now()
+            action = rnd.due(now)
+            if action == "close":
+                due = rnd.next_deadline()
+                self.lateness.append(max(0.0, now - due))
+                return CloseReason.ANSWERED if rnd.state is State.GRACE else CloseReason.TIME
+            if action == "hint":
+                await self._send(self.transport.post_hint, rnd.reveal_hint())
+                continue
+            run.wake.clear()
+            await self.clock.wait_until(rnd.next_deadline(), run.wake)
+
+    def _finished(
+        self, channel_id: int, run: _Running, task: asyncio.Task[RoundEnded | None]
+    ) -> None:
+        if self._rounds.get(channel_id) is run:
+            del self._rounds[channel_id]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("the quiz round in channel %s failed", channel_id, exc_info=task.exception())
