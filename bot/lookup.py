@@ -225,8 +225,9 @@ class FactIndex:
     def _max_idf(self) -> float:
         return max(self._idf.values(), default=1.0)
 
-    def _correct(self, word: str) -> tuple[str, float] | None:
-        """The indexed term nearest a misspelt word, with a confidence in (0.5, 0.9].
+    def _correct(self, word: str) -> tuple[str, float, bool] | None:
+        """The indexed term nearest a misspelt word, with a confidence in (0.5, 0.9] and
+        whether the first letter differs.
 
         Typos rarely hit the first letter, so a candidate that keeps it wins a tie; a
         three-letter word must keep it ("ree" -> "rhee", never "see").
@@ -246,8 +247,8 @@ class FactIndex:
             found = [f for f in found if not f[1]]
         if not found:
             return None
-        distance, _, best = min(found)
-        return self._word_stem[best], 0.9 - 0.4 * distance / (limit + 1)
+        distance, other_start, best = min(found)
+        return self._word_stem[best], 0.9 - 0.4 * distance / (limit + 1), other_start
 
     def _query_terms(self, question: str) -> dict[str, float]:
         """Each query term with its weight; unknown words get an unmatched term of top weight."""
@@ -257,11 +258,14 @@ class FactIndex:
             if t in self._idf:
                 weights[t] = max(weights.get(t, 0.0), self._idf[t])
                 continue
-            if len(word) <= 4 and is_misspelt_stopword(word):
-                continue  # "whn", "wat": checked first, as the nearest indexed word is no better
             corrected = self._correct(word)
+            if len(word) <= 4 and is_misspelt_stopword(word):
+                # "whn", "wat": filler with a slip, unless an indexed word is as near and keeps
+                # the first letter ("begn" -> "begin", not "been")
+                if corrected is None or corrected[2]:
+                    continue
             if corrected is not None:
-                term, confidence = corrected
+                term, confidence, _ = corrected
                 weights[term] = max(weights.get(term, 0.0), self._idf[term] * confidence)
             else:
                 # A word no fact has: nothing covers it. Words about the present day mark a
