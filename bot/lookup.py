@@ -19,6 +19,7 @@ rather than answered confidently and wrongly.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,7 +29,6 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.deck import Deck, Fact
-from bot.numbers import quantities
 from bot.suggest import SuggestIndex
 from bot.terms import (
     EXCLUSIVE_CLASSES,
@@ -111,19 +111,25 @@ class _Doc:
     wh: frozenset[str]  # question words of the question and asks
 
 
+_MONTH_OR_YEAR = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b1\d{3}\b|\b20\d{2}\b"
+)
+
+
 def _answer_kind(answer: str) -> str | None:
-    q = quantities(fold(answer))
-    if q.dates or any(1000 <= n <= 2100 and n.is_integer() for n in q.numbers):
+    """'date', 'number' or None; a regex, not the judge's full reading (indexing must be fast)."""
+    folded = fold(answer)
+    if _MONTH_OR_YEAR.search(folded):
         return "date"
-    return "number" if q.numbers else None
+    return "number" if any(c.isdigit() for c in folded) else None
 
 
 def _build_doc(fact: Fact, vocabulary: dict[str, str]) -> _Doc:
     weights: dict[str, float] = {}
 
-    def add(text: str, weight: float) -> list[str]:
+    def add(words: list[str], weight: float) -> list[str]:
         found = []
-        for word in content_words(text):
+        for word in words:
             t = stem(word)
             found.append(t)
             if len(word) >= 3 and not word.isdigit():
@@ -134,16 +140,16 @@ def _build_doc(fact: Fact, vocabulary: dict[str, str]) -> _Doc:
 
     phrasings = []
     for text in (fact.question, *fact.ask):
-        found = add(text, PRIMARY)
+        folded = fold(text)
+        words = content_words(folded)
+        found = add(words, PRIMARY)
         if found:
-            phrasings.append(
-                _Phrasing(frozenset(found), " ".join(content_words(text)), wh_word(text))
-            )
-    answer = frozenset(t for text in fact.answers for t in add(text, PRIMARY))
+            phrasings.append(_Phrasing(frozenset(found), " ".join(words), wh_word(folded)))
+    answer = frozenset(t for text in fact.answers for t in add(content_words(fold(text)), PRIMARY))
     primary = frozenset(weights)
-    add(fact.explanation, EXPLANATION)
+    add(content_words(fold(fact.explanation)), EXPLANATION)
     for topic in fact.topic:
-        add(topic.replace("-", " "), TOPIC)
+        add(topic.split("-"), TOPIC)
     wh = frozenset(p.wh for p in phrasings if p.wh)
     return _Doc(weights, primary, answer, phrasings, _answer_kind(fact.answer), wh)
 
@@ -192,7 +198,7 @@ class FactIndex:
             _words_by_length=by_length,
             _word_stem=word_stem,
             _by_key={e.key: e for e in entries},
-            _suggest=SuggestIndex([e.fact.question for e in entries]),
+            _suggest=SuggestIndex([fold(e.fact.question) for e in entries]),
         )
 
     # -- look-ups by key and topic -------------------------------------------------------------
@@ -250,20 +256,20 @@ class FactIndex:
         distance, other_start, best = min(found)
         return self._word_stem[best], 0.9 - 0.4 * distance / (limit + 1), other_start
 
-    def _query_terms(self, question: str) -> dict[str, float]:
+    def _query_terms(self, folded: str) -> dict[str, float]:
         """Each query term with its weight; unknown words get an unmatched term of top weight."""
         weights: dict[str, float] = {}
-        for word in content_words(question):
+        for word in content_words(folded):
             t = stem(word)
             if t in self._idf:
                 weights[t] = max(weights.get(t, 0.0), self._idf[t])
                 continue
             corrected = self._correct(word)
-            if len(word) <= 4 and is_misspelt_stopword(word):
-                # "whn", "wat": filler with a slip, unless an indexed word is as near and keeps
-                # the first letter ("begn" -> "begin", not "been")
-                if corrected is None or corrected[2]:
-                    continue
+            # "whn", "wat": filler with a slip, unless an indexed word is as near and keeps the
+            # first letter ("begn" -> "begin", not "been")
+            slip = len(word) <= 4 and is_misspelt_stopword(word)
+            if slip and (corrected is None or corrected[2]):
+                continue
             if corrected is not None:
                 term, confidence, _ = corrected
                 weights[term] = max(weights.get(term, 0.0), self._idf[term] * confidence)
@@ -333,11 +339,12 @@ class FactIndex:
 
     def _rank(self, question: str) -> list[tuple[int, float]]:
         """Candidate fact numbers with their scores, best first."""
-        q = self._query_terms(question)
+        folded = fold(question)
+        q = self._query_terms(folded)
         if not q:
             return []
         ask = _Question(
-            " ".join(content_words(question)), answer_kind_wanted(question), wh_word(question)
+            " ".join(content_words(folded)), answer_kind_wanted(folded), wh_word(folded)
         )
         scored = [(i, self._score(self._docs[i], q, ask)) for i in self._candidates(q).tolist()]
         scored.sort(key=lambda pair: -pair[1])

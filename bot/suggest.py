@@ -10,19 +10,28 @@ MAX_SCAN = 5_000  # candidates looked at for one keystroke
 
 
 class SuggestIndex:
-    """Sorted (word, title number) pairs, so that a typed prefix is two binary searches."""
+    """The sorted distinct words of all titles, each with the titles that contain it, so that
+    a typed prefix is two binary searches."""
 
-    def __init__(self, titles: list[str]) -> None:
-        self._titles = [fold(t) for t in titles]
-        self._word_sets = [frozenset(t.split()) for t in self._titles]
-        pairs = sorted({(w, i) for i, t in enumerate(self._titles) for w in t.split()})
-        self._words = [w for w, _ in pairs]
-        self._ids = [i for _, i in pairs]
+    def __init__(self, folded_titles: list[str]) -> None:
+        self._titles = folded_titles
+        self._word_sets = [frozenset(t.split()) for t in folded_titles]
+        postings: dict[str, list[int]] = {}
+        for i, words in enumerate(self._word_sets):
+            for w in words:
+                postings.setdefault(w, []).append(i)
+        self._words = sorted(postings)
+        self._postings = [postings[w] for w in self._words]
 
     def _with_prefix(self, prefix: str) -> list[int]:
         lo = bisect_left(self._words, prefix)
         hi = bisect_left(self._words, prefix + "\uffff", lo)
-        return self._ids[lo : min(hi, lo + MAX_SCAN)]
+        found: list[int] = []
+        for ids in self._postings[lo:hi]:
+            found.extend(ids)
+            if len(found) >= MAX_SCAN:
+                break
+        return found
 
     def complete(self, typed: str, limit: int) -> list[int]:
         """Title numbers whose words start with what was typed (the last word may be partial)."""

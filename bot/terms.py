@@ -246,9 +246,10 @@ _HOW_FRAME = re.compile(
 )
 
 
-def content_words(text: str) -> list[str]:
-    """Folded words that are not filler, in order (duplicates kept)."""
-    folded = _HOW_FRAME.sub(" ", fold(text))
+def content_words(folded: str) -> list[str]:
+    """The words of folded text (see `bot.text.fold`) that are not filler, duplicates kept."""
+    if "how" in folded or "place" in folded:
+        folded = _HOW_FRAME.sub(" ", folded)
     return [w for w in folded.split() if w not in STOPWORDS]
 
 
@@ -266,7 +267,7 @@ def is_misspelt_stopword(word: str) -> bool:
 def terms(text: str) -> list[str]:
     """The distinct search terms of a text, in order."""
     seen: dict[str, None] = {}
-    for word in content_words(text):
+    for word in content_words(fold(text)):
         seen.setdefault(stem(word), None)
     return list(seen)
 
@@ -283,9 +284,9 @@ EXCLUSIVE_CLASSES: tuple[frozenset[str], ...] = tuple(
 _WH = re.compile(r"\b(who|whom|whose|when|where|why)\b")
 
 
-def wh_word(text: str) -> str | None:
+def wh_word(folded: str) -> str | None:
     """The question word that fixes what kind of answer is wanted: who, when, where or why."""
-    m = _WH.search(fold(text))
+    m = _WH.search(folded)
     if m is None:
         return None
     word = m.group(1)
@@ -298,9 +299,8 @@ _WANTS_DATE = re.compile(
 _WANTS_NUMBER = re.compile(r"\bhow (?:many|much|big|large|wide|long|far)\b|\bnumber of\b")
 
 
-def answer_kind_wanted(text: str) -> str | None:
-    """'date' or 'number' when a question plainly asks for one, else None."""
-    folded = fold(text)
+def answer_kind_wanted(folded: str) -> str | None:
+    """'date' or 'number' when a (folded) question plainly asks for one, else None."""
     if _WANTS_NUMBER.search(folded):
         return "number"
     if _WANTS_DATE.search(folded):
