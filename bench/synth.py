@@ -33,7 +33,9 @@ TOPICS = (
     "politics economy war diplomacy science culture religion trade geography law technology "
     "education empire revolution exploration"
 ).split()
-MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 VERBS = ("signed", "founded", "ended", "began", "led", "opened", "broke", "won")
 
 
@@ -59,7 +61,8 @@ def make_fact(rng: random.Random, i: int) -> Fact:
     if kind == 0:
         day = f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {year}"
         question = f"When was the {place} {thing} {rng.choice(VERBS)} by {person}?"
-        answer, wrong = day, [f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {year + d}" for d in (1, 2, 3)]
+        answer = day
+        wrong = [f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {year + d}" for d in (1, 2, 3)]
         asks = [f"{place} {thing} date", f"when did {person} sign the {thing}"]
     elif kind == 1:
         question = f"Who led the {thing} at {place} in {year}?"

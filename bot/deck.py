@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.deck_messages import problems
 from bot.errors import DeckError
 from bot.limits import DEFAULT_DECK_LIMITS, DeckLimits
 
@@ -95,6 +96,12 @@ class Fact(BaseModel):
         )
 
         answers = self.answers
+        for spelling in answers:
+            if not judge(spelling, answers).accepted:
+                raise ValueError(
+                    f'the answer "{spelling}" has no words or numbers that a typed answer '
+                    "could be checked against"
+                )
         seen: set[str] = set()
         for number, choice in enumerate(self.choices, start=1):
             if judge(choice, answers).accepted:
@@ -127,11 +134,17 @@ class Deck(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Deck:
-        counts = Counter(f.id for f in self.facts)
-        dupes = [i for i, n in counts.items() if n > 1]
+        numbers: dict[str, list[str]] = {}
+        for number, fact in enumerate(self.facts, start=1):
+            numbers.setdefault(fact.id, []).append(f"#{number}")
+        dupes = [
+            f'id "{fact_id}" is used by facts {" and ".join(where)}'
+            for fact_id, where in numbers.items()
+            if len(where) > 1
+        ]
         if dupes:
             raise ValueError(
-                "fact ids must be unique; repeated: " + ", ".join(f'"{d}"' for d in dupes)
+                "every fact needs its own id, but " + "; ".join(dupes) + ". Rename all but one"
             )
         return self
 
@@ -167,6 +180,30 @@ def _has_yaml_aliases(text: str) -> bool:
     )
 
 
+def _reject_duplicate_keys(root: yaml.Node, where: str) -> None:
+    """Raise if a mapping repeats a key: YAML would silently keep only the last value."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in first:
+                        lines = (first[key.value].start_mark.line + 1, key.start_mark.line + 1)
+                        raise DeckError(
+                            where,
+                            [
+                                f'line {lines[1]}: "{key.value}" is written twice in the same '
+                                f"place (also on line {lines[0]}); keep only one"
+                            ],
+                        )
+                    first[key.value] = key
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def _parse_yaml(text: str, where: str) -> Any:
     try:
         if _has_yaml_aliases(text):
@@ -177,72 +214,43 @@ def _parse_yaml(text: str, where: str) -> Any:
                     "write each value out in full"
                 ],
             )
-        return yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _reject_duplicate_keys(node, where)  # no aliases, so the nodes form a tree
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = exc.problem or exc.context or "not valid YAML"
-        raise DeckError(
-            where, [f"YAML syntax error at {at}{problem} (check indentation and quotes)"]
-        ) from exc
+        hint = "check the quotes and indentation on that line and the lines just above it"
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+            problem, hint = "this line has a tab in it", "indent with spaces; YAML forbids tabs"
+        elif "another document" in problem:
+            hint = "a deck file holds one deck; remove the '---' line or split the file"
+        raise DeckError(where, [f"YAML syntax error at {at}{problem} ({hint})"]) from exc
     except yaml.YAMLError as exc:
         raise DeckError(where, [f"YAML syntax error: {exc}"]) from exc
-
-
-# --- validation errors in a teacher's words ---------------------------------------------------
-
-
-def _describe_location(loc: tuple[int | str, ...], data: Any) -> str:
-    if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
-        index = loc[1]
-        fact_id = None
-        facts = data.get("facts") if isinstance(data, dict) else None
-        if isinstance(facts, list) and index < len(facts) and isinstance(facts[index], dict):
-            fact_id = facts[index].get("id")
-        where = f"fact #{index + 1}" + (f' (id "{fact_id}")' if fact_id else "")
-        rest = loc[2:]
-    else:
-        where, rest = "deck", loc
-    if rest:
-        field = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in rest)
-        field = field.replace(".[", "[")
-        where += f', field "{field}"'
-    return where
-
-
-def _describe_error(err: Any, data: Any) -> str:
-    kind = err["type"]
-    loc = tuple(err["loc"])
-    if kind == "extra_forbidden":
-        owner = _describe_location(loc[:-1], data)
-        return f'{owner}: unknown key "{loc[-1]}" (check its spelling; see the deck format)'
-    where = _describe_location(loc, data)
-    msg = str(err["msg"])
-    if kind == "missing":
-        msg = "is missing (every fact needs it)" if loc[:1] == ("facts",) else "is missing"
-    elif kind == "string_too_short":
-        msg = "is empty"
-    elif kind == "string_pattern_mismatch":
-        msg = "must use only lowercase letters, digits, '-' and '_' (like war-begins)"
-    elif kind in ("tuple_type", "list_type") and loc[-1:] == ("facts",):
-        msg = "must be a list of facts"
-    elif (kind == "too_short" and loc[-1:] == ("choices",)) or (
-        kind == "too_long" and loc[-1:] == ("choices",)
-    ):
-        msg = "must list exactly three wrong answers"
-    elif kind == "value_error":
-        msg = msg.removeprefix("Value error, ")
-    return f"{where}: {msg}"
 
 
 def deck_from_text(text: str, where: str, limits: DeckLimits = DEFAULT_DECK_LIMITS) -> Deck:
     """Validate a deck's YAML text; raise one `DeckError` listing every problem."""
     data = _parse_yaml(text, where)
     if data is None:
-        raise DeckError(where, ["the file is empty; a deck needs name, title, source and facts"])
-    if not isinstance(data, dict):
         raise DeckError(
-            where, ["the top level must be a mapping with name, title, source and facts"]
+            where,
+            ["the file is empty (or only comments); a deck needs name, title, source and facts"],
+        )
+    if not isinstance(data, dict):
+        found = "a list" if isinstance(data, list) else "a single value"
+        raise DeckError(
+            where,
+            [f"the file must start with name:, title:, source: and facts:, but it holds {found}"],
         )
     facts = data.get("facts")
     if isinstance(facts, list) and len(facts) > limits.max_facts:
@@ -256,8 +264,7 @@ def deck_from_text(text: str, where: str, limits: DeckLimits = DEFAULT_DECK_LIMI
     try:
         return Deck.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe_error(e, data) for e in exc.errors()]
-        raise DeckError(where, problems) from None
+        raise DeckError(where, problems(exc, data)) from None
 
 
 def _check_size(size: int, where: str, limits: DeckLimits) -> None:
@@ -277,11 +284,12 @@ def deck_from_bytes(raw: bytes, where: str, limits: DeckLimits = DEFAULT_DECK_LI
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise DeckError(
             where,
             [
-                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
-                f"{exc.start}); save it as UTF-8 and try again"
+                f"the file is not saved as UTF-8 text (line {line} has a character in another "
+                "encoding); save it as UTF-8 and try again"
             ],
         ) from None
     if "\x00" in text:

@@ -8,7 +8,8 @@ The rules, in order:
    "Mac Arthur" are the same once spaces are ignored.
 3. Filler words and titles ("the", "general", "chairman") may be added, and so may a
    category word ("landing", "river"); a category word of the answer may be left out
-   ("Yalu" for "Yalu River", "38" for "38th parallel").
+   ("Yalu" for "Yalu River", "38" for "38th parallel"). A category word is not the answer
+   to another ("sea" is not "river"), and a unit is never swapped ("2 km" is not "2 miles").
 4. A person's surname alone counts ("Truman"); a bare first name does not ("Harry"). A name
    that every accepted form shares counts alone ("Mao" for Mao Zedong / Mao Tse-tung).
 Anything else is wrong. There is no overall similarity threshold: "South Korea" is one
@@ -118,6 +119,17 @@ CATEGORY = frozenset(
         "war",
     ]
 )
+#: Units, in one spelling each: a unit may be added or left out, but not swapped for another
+#: ("2 km" is not "2 miles").
+UNITS = frozenset(["percent", "mile", "square", "km"])
+_UNIT_SPELLINGS = {
+    "%": "percent",
+    "pct": "percent",
+    "mi": "mile",
+    "sq": "square",
+    "kilometer": "km",
+    "kilometre": "km",
+}
 #: Words that make a two-word answer a place or a side, not a person's name.
 QUALIFIERS = frozenset(
     ["north", "south", "east", "west", "northern", "southern", "eastern", "western"]
@@ -136,8 +148,12 @@ class Verdict:
 
 def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+        word = word[:-1]
+    return _UNIT_SPELLINGS.get(word, word)
+
+
+# Content words are compared singular, so the category list must be too ("troops" -> "troop").
+_CATEGORY = frozenset(_singular(w) for w in CATEGORY) | UNITS
 
 
 def _allowed_edits(word: str) -> int:
@@ -148,10 +164,14 @@ def _allowed_edits(word: str) -> int:
 
 
 def _same_word(a: str, b: str) -> bool:
+    """Equal, or a typo apart. A typo keeps the first letter: "Fort" is not "Port", "Lena"
+    is not "Elena"."""
     if a == b:
         return True
     limit = min(_allowed_edits(a), _allowed_edits(b))
-    return limit > 0 and DamerauLevenshtein.distance(a, b, score_cutoff=limit) <= limit
+    if limit == 0 or a[0] != b[0]:
+        return False
+    return DamerauLevenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
 @dataclass(frozen=True)
@@ -168,7 +188,9 @@ class _Form:
 def _analyse(text: str) -> _Form:
     q = quantities(fold(text))
     content = tuple(_singular(w) for w in q.rest.split() if w not in FILLER)
-    core = tuple(w for w in content if w not in CATEGORY)
+    core = tuple(w for w in content if w not in _CATEGORY)
+    if not core and q.empty:
+        core = content  # the category word is the answer itself: "sea" is not "river"
     return _Form(text, q, content, core, "".join(content))
 
 
@@ -180,7 +202,7 @@ def _forms(answers: tuple[str, ...]) -> tuple[tuple[_Form, ...], frozenset[str]]
     shared: frozenset[str] = frozenset()
     if len(distinct) >= 2:
         shared = frozenset.intersection(*(frozenset(w) for w in distinct))
-        shared = frozenset(w for w in shared if len(w) >= 3 and w not in CATEGORY)
+        shared = frozenset(w for w in shared if len(w) >= 3 and w not in _CATEGORY)
     return forms, shared
 
 
@@ -220,11 +242,13 @@ def _words_match(
     if form.joined and joined == form.joined:
         return True  # "mac arthur" / "macarthur", "kim ilsung" / "kim il sung"
     extra, missing = _align(attempt, form)
-    if any(w not in CATEGORY for w in extra):
+    if any(w not in _CATEGORY for w in extra):
         return False
+    if UNITS.intersection(extra) and UNITS.intersection(missing):
+        return False  # a different unit: "2 km" for "2 miles"
     if not missing:
         return bool(attempt) or not form.words
-    if all(w in CATEGORY for w in missing):
+    if all(w not in form.core for w in missing):
         # only category words left out: "yalu" for "yalu river", "38" for "38th parallel"
         return bool(attempt) or not form.quantities.empty
     matched = list(form.words)
@@ -237,17 +261,29 @@ def _words_match(
     return word in shared or (_looks_like_name(form) and word == form.words[-1])
 
 
+def _near_targets(form: _Form, shared: frozenset[str], joined: str) -> list[str]:
+    """What a misspelt attempt may have been aiming at: the whole answer, or a name alone."""
+    targets = [form.joined]
+    if _looks_like_name(form):
+        targets.append(form.words[-1])  # "Trueeman" for Harry Truman
+    targets.extend(w for w in shared if w in form.words)
+    # A different first letter is a different word ("South" / "North"), not a misspelling.
+    return [t for t in targets if t and t[:1] == joined[:1]]
+
+
 def judge(attempt: str, answers: Sequence[str]) -> Verdict:
     """Decide whether a typed attempt is one of the accepted answers."""
     forms, shared = _forms(tuple(answers))
     mine = _analyse(attempt)
     content, joined = mine.words, mine.joined
+    if not content and mine.quantities.empty:
+        return Verdict(accepted=False)  # nothing to check: "", "?", "the"
     best = 0.0
     for form in forms:
         if not mine.quantities.same_as(form.quantities):
             continue
         if _words_match(content, joined, form, shared):
             return Verdict(accepted=True, matched=form.text)
-        if form.quantities.empty and form.joined and joined[:1] == form.joined[:1]:
-            best = max(best, ratio(joined, form.joined))
+        if form.quantities.empty and joined:
+            best = max([best, *(ratio(joined, t) for t in _near_targets(form, shared, joined))])
     return Verdict(accepted=False, near_miss=best >= NEAR_MISS_RATIO)

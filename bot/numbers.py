@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from dateutil import parser as date_parser
@@ -82,8 +83,9 @@ def _date_parts(span: str) -> DateParts | None:
 
 
 def _scale(match: re.Match[str]) -> str:
-    value = float(match.group("n")) * _MULTIPLIER[match.group("mult")]
-    return f"{value:.0f}" if value.is_integer() else str(value)
+    # Decimal, not float: in floating point 4.1 * 1_000_000 is 4099999.9999999995.
+    text = f"{Decimal(match.group('n')) * _MULTIPLIER[match.group('mult')]:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _words_to_digits(text: str) -> str:

@@ -10,16 +10,23 @@ from bot.limits import MAX_INPUT_CHARS
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x1f\x7f]")
 _APOSTROPHE = re.compile(r"['\u2018\u2019\u02bc`´]")
 _DOTTED_ABBREV = re.compile(r"\b(?:[a-z]\.){2,}")  # u.n. -> un, u.s. -> us
+_RANGE_DASH = re.compile(r"(?<=\d)\s*[-\u2010-\u2015\u2212]\s*(?=\d)")  # 1945-1991
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})(?:[,.\u00a0\u202f ](\d{3}))+(?![\d]|[.,]\d)")
 _DROP_ASCII_APOSTROPHES = str.maketrans("", "", "'`")
 _NON_WORD = re.compile(r"[^a-z0-9%/.]+")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def strip_accents(text: str) -> str:
     """'Panmunjŏm' -> 'Panmunjom'; also folds full-width and other compatibility forms."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _ascii_digit(c: str) -> str:
+    # Any script's digit is a digit ("٣٨" is 38); other characters pass through.
+    return str(unicodedata.decimal(c)) if c.isdecimal() else c
 
 
 def _join_thousands(match: re.Match[str]) -> str:
@@ -29,24 +36,35 @@ def _join_thousands(match: re.Match[str]) -> str:
 def fold(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     """Lower-case, accent-free, punctuation-free text with single spaces.
 
-    Digit groups are joined ("75,000", "75 000", "75.000" -> "75000"); '%', '/' and a decimal
-    point between digits are kept because they carry meaning for numbers and dates.
+    Digit groups are joined ("75,000", "75 000", "75.000" -> "75000") and a dash between
+    numbers reads as "to" ("1945-1991" -> "1945 to 1991"); '%', '/' and a decimal point between
+    digits are kept because they carry meaning for numbers and dates. Folding folded text
+    changes nothing.
     """
     text = text[: limit * 2]
     if text.isascii():  # the common case, kept cheap: indexing folds every text of every deck
         text = text.lower().translate(_DROP_ASCII_APOSTROPHES)
     else:
         text = strip_accents(_INVISIBLE.sub("", text)).casefold()
+        text = "".join(map(_ascii_digit, text))
         text = _APOSTROPHE.sub("", text)
     if "." in text:
         text = _DOTTED_ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
-    if any(c.isdigit() for c in text):
+    if _HAS_DIGIT.search(text):
+        # A dash between numbers is a range, never part of one: "100-200" is 100 to 200.
+        text = _RANGE_DASH.sub(" to ", text)
         text = _THOUSANDS.sub(_join_thousands, text)
     if "%" in text:
         text = text.replace("%", " % ")
     if "." in text:
         text = _STRAY_DOT.sub(" ", text)
-    return " ".join(_NON_WORD.sub(" ", text).split())[:limit]
+    # Cut, then strip: a cut just after a space or a decimal point must not leave it dangling.
+    text = " ".join(_NON_WORD.sub(" ", text).split())[:limit].rstrip(" .")
+    if " " in text and _HAS_DIGIT.search(text):
+        # Folding must be idempotent, and "10:000" has just become "10 000", which reads as
+        # ten thousand; join it now rather than on the next fold.
+        text = _THOUSANDS.sub(_join_thousands, text)
+    return text
 
 
 def words(text: str) -> list[str]:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import RecordingTransport, make_deck  # noqa: E402
+from conftest import RecordingTransport, make_deck
 
-from bot.knowledge import Knowledge  # noqa: E402
-from bot.quiz import AnswerJudged, Player, QuizEngine, RealClock, RoundConfig  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.knowledge import Knowledge
+from bot.quiz import AnswerJudged, Player, QuizEngine, RealClock, RoundConfig
+from bot.store import Store
 
 PLAYERS = [Player(i, f"player{i}") for i in range(1, 6)]
 
