@@ -1,15 +1,16 @@
 """Fuzzy lookup: which fact answers a student's free-form question, or "not in my notes".
 
-An index is built once, when decks load. A question is scored in three steps:
+An index (bot/index.py) is built once, when decks load. A question is scored in three steps:
 
-1. Its words become terms (folded, filler removed, stemmed); a word the index has never seen
-   is corrected to the nearest indexed word when one is a typo away ("armistise"), otherwise
-   it stays an unknown term that no fact covers ("current", "chosin").
+1. Its words become terms (folded, filler removed, stemmed, synonyms merged); a word the index
+   has never seen is corrected to the nearest indexed word when one is a typo away
+   ("armistise"), otherwise it stays an unknown term that no fact covers ("current").
 2. Candidate facts are gathered from the posting lists of those terms with numpy, each term
    weighted by how rare it is (names and numbers count for more than "war" or "korea").
-3. The best candidates are scored in full: how much of the question the fact covers, how
-   much of one of the fact's own phrasings the question covers, whether the kind of answer
-   fits ("when" wants a date), and a rapidfuzz similarity to the nearest phrasing.
+3. The best candidates are scored in full, vectorised: how much of the question the fact
+   covers, how much of one of the fact's own phrasings the question covers, whether the kind
+   of answer fits ("when" wants a date, "who" a who-fact), and rapidfuzz's similarity to the
+   nearest phrasing.
 
 A fact is returned only when the question is mostly covered by it: a question with a
 distinctive word the fact does not have ("Soviet soldiers", "current leader") is refused
@@ -18,17 +19,17 @@ rather than answered confidently and wrongly.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.deck import Deck, Fact
+from bot.index import IN_ANSWER, IN_PRIMARY, KIND_CODES, WH_BITS, TermIndex, build_index
 from bot.suggest import SuggestIndex
 from bot.terms import (
     EXCLUSIVE_CLASSES,
@@ -40,11 +41,6 @@ from bot.terms import (
 )
 from bot.text import fold
 
-# Weights of the places a term can appear in a fact.
-PRIMARY = 1.0  # question, ask phrasings, answer, aliases
-EXPLANATION = 0.6
-TOPIC = 0.4
-
 MATCH_THRESHOLD = 0.53  # at or above: answer
 SUGGEST_THRESHOLD = 0.30  # at or above (and below MATCH): only "did you mean"
 CLEAR_LEAD = 0.08  # a best answer this far ahead needs no alternatives
@@ -54,7 +50,7 @@ PRESENT_DAY = frozenset(
     ["current", "currently", "today", "now", "nowadays", "present", "modern", "latest", "recent"]
 )
 CANDIDATES = 40
-MAX_POSTINGS = 20_000
+MAX_POSTINGS = 50_000  # postings summed to find candidates; rarer terms first
 
 
 @dataclass(frozen=True)
@@ -88,118 +84,43 @@ class LookupResult:
 
 
 @dataclass(frozen=True)
-class _Question:
+class _Query:
+    ids: npt.NDArray[np.int32]  # known (or corrected) terms
+    weights: npt.NDArray[np.float64]  # their weights
+    total: float  # the weight of every term, unknown words included
     folded: str  # content words, for rapidfuzz
-    wants: str | None  # 'date' or 'number'
-    wh: str | None  # who, when, where, why
+    wants: int  # KIND_CODES of the answer asked for, 0 for any
+    wh: int  # WH_BITS of the question word, 0 for none
 
 
-@dataclass(frozen=True)
-class _Phrasing:
-    terms: frozenset[str]
-    text: str  # content words, for rapidfuzz
-    wh: str | None
+def _ranges(starts: npt.NDArray[np.int32], ends: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """Every index in [starts[i], ends[i]) for all i, concatenated."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
 
 
-@dataclass
-class _Doc:
-    weights: dict[str, float]  # term -> best field weight
-    primary: frozenset[str]  # terms of the question, asks, answer and aliases
-    answer: frozenset[str]  # terms of the answer and aliases
-    phrasings: list[_Phrasing]  # the question and the asks
-    kind: str | None  # 'date', 'number' or None
-    wh: frozenset[str]  # question words of the question and asks
-
-
-_MONTH_OR_YEAR = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b1\d{3}\b|\b20\d{2}\b"
-)
-
-
-def _answer_kind(answer: str) -> str | None:
-    """'date', 'number' or None; a regex, not the judge's full reading (indexing must be fast)."""
-    folded = fold(answer)
-    if _MONTH_OR_YEAR.search(folded):
-        return "date"
-    return "number" if any(c.isdigit() for c in folded) else None
-
-
-def _build_doc(fact: Fact, vocabulary: dict[str, str]) -> _Doc:
-    weights: dict[str, float] = {}
-
-    def add(words: list[str], weight: float) -> list[str]:
-        found = []
-        for word in words:
-            t = stem(word)
-            found.append(t)
-            if len(word) >= 3 and not word.isdigit():
-                vocabulary.setdefault(word, t)
-            if weights.get(t, 0.0) < weight:
-                weights[t] = weight
-        return found
-
-    phrasings = []
-    for text in (fact.question, *fact.ask):
-        folded = fold(text)
-        words = content_words(folded)
-        found = add(words, PRIMARY)
-        if found:
-            phrasings.append(_Phrasing(frozenset(found), " ".join(words), wh_word(folded)))
-    answer = frozenset(t for text in fact.answers for t in add(content_words(fold(text)), PRIMARY))
-    primary = frozenset(weights)
-    add(content_words(fold(fact.explanation)), EXPLANATION)
-    for topic in fact.topic:
-        add(topic.split("-"), TOPIC)
-    wh = frozenset(p.wh for p in phrasings if p.wh)
-    return _Doc(weights, primary, answer, phrasings, _answer_kind(fact.answer), wh)
-
-
-@dataclass
 class FactIndex:
     """Every fact of some decks, indexed for `lookup` and `suggest`."""
 
-    entries: list[Entry]
-    _docs: list[_Doc] = field(repr=False)
-    _postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
-    _idf: dict[str, float] = field(repr=False)
-    _words_by_length: dict[int, list[str]] = field(repr=False)
-    _word_stem: dict[str, str] = field(repr=False)
-    _by_key: dict[str, Entry] = field(repr=False)
-    _suggest: SuggestIndex = field(repr=False)
+    def __init__(self, entries: list[Entry], index: TermIndex) -> None:
+        self.entries = entries
+        self._ix = index
+        self._by_key = {e.key: e for e in entries}
+        self._suggest = SuggestIndex(index.titles)
+        self._max_idf = float(index.idf.max()) if len(index.idf) else 1.0
+        self._classes = [
+            np.asarray([index.term_id[t] for t in group if t in index.term_id], dtype=np.int32)
+            for group in EXCLUSIVE_CLASSES
+        ]
 
     @classmethod
     def build(cls, decks: Iterable[Deck]) -> FactIndex:
         entries = [Entry(d.name, f) for d in decks for f in d.facts]
-        word_stem: dict[str, str] = {}
-        docs = [_build_doc(e.fact, word_stem) for e in entries]
-        postings_lists: dict[str, tuple[list[int], list[float]]] = {}
-        for i, doc in enumerate(docs):
-            for term, weight in doc.weights.items():
-                ids, ws = postings_lists.setdefault(term, ([], []))
-                ids.append(i)
-                ws.append(weight)
-        n = max(len(docs), 1)
-        idf = {
-            t: math.log(1.0 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
-            for t, (ids, _) in postings_lists.items()
-        }
-        postings = {
-            t: (np.asarray(ids, dtype=np.int32), np.asarray(ws, dtype=np.float32) * idf[t])
-            for t, (ids, ws) in postings_lists.items()
-        }
-        by_length: dict[int, list[str]] = {}
-        for w in word_stem:
-            by_length.setdefault(len(w), []).append(w)
-        return cls(
-            entries=entries,
-            _docs=docs,
-            _postings=postings,
-            _idf=idf,
-            _words_by_length=by_length,
-            _word_stem=word_stem,
-            _by_key={e.key: e for e in entries},
-            _suggest=SuggestIndex([fold(e.fact.question) for e in entries]),
-        )
+        return cls(entries, build_index([e.fact for e in entries]))
 
     # -- look-ups by key and topic -------------------------------------------------------------
 
@@ -225,13 +146,9 @@ class FactIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    # -- lookup --------------------------------------------------------------------------------
+    # -- the question ----------------------------------------------------------------------
 
-    @cached_property
-    def _max_idf(self) -> float:
-        return max(self._idf.values(), default=1.0)
-
-    def _correct(self, word: str) -> tuple[str, float, bool] | None:
+    def _correct(self, word: str) -> tuple[int, float, bool] | None:
         """The indexed term nearest a misspelt word, with a confidence in (0.5, 0.9] and
         whether the first letter differs.
 
@@ -243,7 +160,7 @@ class FactIndex:
         limit = 1 if len(word) < 7 else 2
         found: list[tuple[int, bool, str]] = []
         for length in range(len(word) - limit, len(word) + limit + 1):
-            pool = self._words_by_length.get(length)
+            pool = self._ix.words_by_length.get(length)
             if pool:
                 hits = process.extract(
                     word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=8
@@ -254,15 +171,18 @@ class FactIndex:
         if not found:
             return None
         distance, other_start, best = min(found)
-        return self._word_stem[best], 0.9 - 0.4 * distance / (limit + 1), other_start
+        return self._ix.word_term[best], 0.9 - 0.4 * distance / (limit + 1), other_start
 
-    def _query_terms(self, folded: str) -> dict[str, float]:
-        """Each query term with its weight; unknown words get an unmatched term of top weight."""
-        weights: dict[str, float] = {}
+    def _query(self, question: str) -> _Query | None:
+        """The question's terms and weights; None when it has no searchable word at all."""
+        folded = fold(question)
+        idf = self._ix.idf
+        weights: dict[int, float] = {}
+        unknown = 0.0
         for word in content_words(folded):
-            t = stem(word)
-            if t in self._idf:
-                weights[t] = max(weights.get(t, 0.0), self._idf[t])
+            tid = self._ix.term_id.get(stem(word))
+            if tid is not None:
+                weights[tid] = max(weights.get(tid, 0.0), float(idf[tid]))
                 continue
             corrected = self._correct(word)
             # "whn", "wat": filler with a slip, unless an indexed word is as near and keeps the
@@ -271,84 +191,146 @@ class FactIndex:
             if slip and (corrected is None or corrected[2]):
                 continue
             if corrected is not None:
-                term, confidence, _ = corrected
-                weights[term] = max(weights.get(term, 0.0), self._idf[term] * confidence)
+                tid, confidence, _ = corrected
+                weights[tid] = max(weights.get(tid, 0.0), float(idf[tid]) * confidence)
             else:
                 # A word no fact has: nothing covers it. Words about the present day mark a
                 # question the reading cannot answer; other words may be a synonym we lack.
-                unknown = 1.0 if word in PRESENT_DAY else UNKNOWN_WEIGHT
-                weights["\0" + t] = self._max_idf * unknown
-        return weights
-
-    def _candidates(self, q: dict[str, float]) -> np.ndarray:
-        known = sorted((t for t in q if t in self._postings), key=lambda t: -self._idf[t])
-        if not known:
-            return np.empty(0, dtype=np.int32)
-        ids_parts, w_parts, total = [], [], 0
-        for t in known:
-            ids, ws = self._postings[t]
-            if total and total + len(ids) > MAX_POSTINGS:
-                break  # common terms add little to ranking; the full score counts them
-            ids_parts.append(ids[:MAX_POSTINGS])
-            w_parts.append(ws[:MAX_POSTINGS])
-            total += len(ids)
-        scores = np.bincount(
-            np.concatenate(ids_parts), weights=np.concatenate(w_parts), minlength=len(self._docs)
+                unknown += self._max_idf * (1.0 if word in PRESENT_DAY else UNKNOWN_WEIGHT)
+        if not weights and not unknown:
+            return None
+        return _Query(
+            ids=np.fromiter(weights, dtype=np.int32, count=len(weights)),
+            weights=np.fromiter(weights.values(), dtype=np.float64, count=len(weights)),
+            total=sum(weights.values()) + unknown,
+            folded=" ".join(content_words(folded)),
+            wants=KIND_CODES[answer_kind_wanted(folded)],
+            wh=WH_BITS.get(wh_word(folded) or "", 0),
         )
-        k = min(CANDIDATES, int(np.count_nonzero(scores)))
-        if k == 0:
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def _candidates(self, q: _Query) -> npt.NDArray[np.int32]:
+        """The facts with the most question weight, found from the rarest terms' postings."""
+        ix = self._ix
+        docs, weights, summed = [], [], 0
+        for j in np.argsort(-ix.idf[q.ids]).tolist():
+            d, w, _ = ix.postings(int(q.ids[j]))
+            if summed and summed + len(d) > MAX_POSTINGS:
+                break  # common terms barely rank; the full score still counts them
+            docs.append(d[:MAX_POSTINGS])
+            weights.append(w[:MAX_POSTINGS] * q.weights[j])
+            summed += len(d)
+        if not summed:
             return np.empty(0, dtype=np.int32)
-        top = np.argpartition(-scores, k - 1)[:k]
-        return top[np.argsort(-scores[top])]
+        scores = np.bincount(
+            np.concatenate(docs), weights=np.concatenate(weights), minlength=ix.size
+        )
+        hit = np.flatnonzero(scores)
+        if len(hit) > CANDIDATES:
+            hit = hit[np.argpartition(-scores[hit], CANDIDATES - 1)[:CANDIDATES]]
+        return hit.astype(np.int32)
 
-    def _features(self, doc: _Doc, q: dict[str, float], folded: str) -> tuple[float, float, float]:
-        """(coverage, precision, nearness) of one fact for one question, each in [0, 1].
+    def _term_matrix(
+        self, q: _Query, cands: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
+        """Field weight and flags of each question term (rows) in each candidate (columns)."""
+        weight = np.zeros((len(q.ids), len(cands)))
+        flags = np.zeros((len(q.ids), len(cands)), dtype=np.uint8)
+        for j, tid in enumerate(q.ids.tolist()):
+            docs, w, f = self._ix.postings(tid)
+            if not len(docs):
+                continue
+            pos = np.minimum(np.searchsorted(docs, cands), len(docs) - 1)
+            found = docs[pos] == cands
+            weight[j] = np.where(found, w[pos], 0.0)
+            flags[j] = np.where(found, f[pos], 0)
+        return weight, flags
 
-        coverage: the share of the question's weight that the fact has; precision: the share of
-        the fact's closest phrasing that the question has; nearness: rapidfuzz's similarity of
-        the question to that phrasing, which forgives typos and word order.
-        """
-        total = sum(q.values())
-        coverage = sum(w * doc.weights.get(t, 0.0) for t, w in q.items()) / total if total else 0.0
-        precision = near = 0.0
-        for p in doc.phrasings:
-            denom = sum(self._idf.get(t, 0.0) for t in p.terms)
-            if denom:
-                hit = sum(self._idf.get(t, 0.0) for t in p.terms if t in q)
-                precision = max(precision, hit / denom)
-            near = max(near, fuzz.token_sort_ratio(folded, p.text) / 100.0)
-        return coverage, precision, near
+    def _phrasing_features(
+        self, q: _Query, cands: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per candidate: precision (share of its closest phrasing the question has) and
+        nearness (rapidfuzz similarity of the question to its nearest phrasing)."""
+        ix = self._ix
+        first, last = ix.phrase_ptr[cands], ix.phrase_ptr[cands + 1]
+        phrases = _ranges(first, last)
+        precision = np.zeros(len(cands))
+        near = np.zeros(len(cands))
+        if not len(phrases):
+            return precision, near
+        term_idx = _ranges(ix.phrase_term_ptr[phrases], ix.phrase_term_ptr[phrases + 1])
+        terms = ix.phrase_terms[term_idx]
+        hit_idf = np.where(np.isin(terms, q.ids), ix.idf[terms], 0.0)
+        counts = ix.phrase_term_ptr[phrases + 1] - ix.phrase_term_ptr[phrases]
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        hits = np.add.reduceat(hit_idf, starts) if len(hit_idf) else np.zeros(len(phrases))
+        prec = hits / np.maximum(ix.phrase_denom[phrases], 1e-9)
+        texts = [ix.phrase_text[p] for p in phrases.tolist()]
+        ratio = process.cdist([q.folded], texts, scorer=fuzz.token_sort_ratio)[0] / 100.0
+        at = 0
+        for c, n in enumerate((last - first).tolist()):
+            if n:
+                precision[c] = prec[at : at + n].max()
+                near[c] = ratio[at : at + n].max()
+            at += n
+        return precision, near
 
-    def _score(self, doc: _Doc, q: dict[str, float], ask: _Question) -> float:
-        coverage, precision, near = self._features(doc, q, ask.folded)
-        if coverage < MIN_COVERAGE:  # something distinctive in the question is not in this fact
-            coverage *= (coverage / MIN_COVERAGE) ** 2
+    def _scores(self, q: _Query, cands: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        weight, flags = self._term_matrix(q, cands)
+        coverage = (q.weights @ weight) / q.total
+        precision, near = self._phrasing_features(q, cands)
+        # Something distinctive in the question is not in this fact: fall off steeply.
+        thin = coverage < MIN_COVERAGE
+        coverage = np.where(thin, coverage * (coverage / MIN_COVERAGE) ** 2, coverage)
         score = coverage * (0.55 + 0.25 * precision + 0.20 * near)
-        if ask.wants is not None:  # "when" and "how many" want a date or a number
-            score += 0.05 if doc.kind == ask.wants else -0.05
-        if ask.wh is not None and doc.wh:  # "who" questions are best answered by "who" facts
-            score += 0.03 if ask.wh in doc.wh else -0.03
-        total = sum(q.values())
-        if total:  # the question names the answer: this fact is about that thing
-            score += 0.05 * sum(w for t, w in q.items() if t in doc.answer) / total
-        for group in EXCLUSIVE_CLASSES:
-            asked = group & q.keys()
-            if asked - doc.primary:  # the question names a side this fact is not about
-                score *= 0.6 if (group & doc.primary) - asked else 0.85
+        kind = self._ix.kind[cands]
+        if q.wants:  # "when" and "how many" want a date or a number
+            score += np.where(kind == q.wants, 0.05, -0.05)
+        wh = self._ix.wh[cands]
+        if q.wh:  # "who" questions are best answered by "who" facts
+            score += np.where(wh & q.wh, 0.03, np.where(wh != 0, -0.03, 0.0))
+        # The question names the answer: this fact is about that thing.
+        answer = (flags & IN_ANSWER) > 0
+        score += 0.05 * (q.weights @ answer) / q.total
+        primary = (flags & IN_PRIMARY) > 0
+        for group in self._classes:
+            asked = np.isin(q.ids, group)
+            if not asked.any():
+                continue
+            # The question names a side this fact is not about (Chinese, not American).
+            missing = (~primary[asked]).any(axis=0)
+            if missing.any():
+                other = self._has_other_side(group, q.ids[asked], cands)
+                score *= np.where(missing, np.where(other, 0.6, 0.85), 1.0)
         return score
+
+    def _has_other_side(
+        self,
+        group: npt.NDArray[np.int32],
+        asked: npt.NDArray[np.int32],
+        cands: npt.NDArray[np.int32],
+    ) -> npt.NDArray[np.bool_]:
+        """Whether each candidate names another member of the group (the "other side")."""
+        other = np.zeros(len(cands), dtype=bool)
+        for tid in np.setdiff1d(group, asked).tolist():
+            docs, _, f = self._ix.postings(tid)
+            if len(docs):
+                pos = np.minimum(np.searchsorted(docs, cands), len(docs) - 1)
+                other |= (docs[pos] == cands) & ((f[pos] & IN_PRIMARY) > 0)
+        return other
 
     def _rank(self, question: str) -> list[tuple[int, float]]:
         """Candidate fact numbers with their scores, best first."""
-        folded = fold(question)
-        q = self._query_terms(folded)
-        if not q:
+        q = self._query(question)
+        if q is None:
             return []
-        ask = _Question(
-            " ".join(content_words(folded)), answer_kind_wanted(folded), wh_word(folded)
-        )
-        scored = [(i, self._score(self._docs[i], q, ask)) for i in self._candidates(q).tolist()]
-        scored.sort(key=lambda pair: -pair[1])
-        return scored
+        cands = self._candidates(q)
+        if not len(cands):
+            return []
+        scores = self._scores(q, cands)
+        order = np.argsort(-scores, kind="stable")
+        return [(int(cands[i]), float(scores[i])) for i in order]
 
     def lookup(self, question: str) -> LookupResult:
         """The fact that answers a question, or no fact and perhaps some 'did you mean'."""

@@ -33,21 +33,15 @@ def _join_thousands(match: re.Match[str]) -> str:
     return re.sub(r"[,.\u00a0\u202f ]", "", match.group(0))
 
 
-def fold(text: str, limit: int = MAX_INPUT_CHARS) -> str:
-    """Lower-case, accent-free, punctuation-free text with single spaces.
-
-    Digit groups are joined ("75,000", "75 000", "75.000" -> "75000") and a dash between
-    numbers reads as "to" ("1945-1991" -> "1945 to 1991"); '%', '/' and a decimal point between
-    digits are kept because they carry meaning for numbers and dates. Folding folded text
-    changes nothing.
-    """
-    text = text[: limit * 2]
+def _lower(text: str) -> str:
     if text.isascii():  # the common case, kept cheap: indexing folds every text of every deck
-        text = text.lower().translate(_DROP_ASCII_APOSTROPHES)
-    else:
-        text = strip_accents(_INVISIBLE.sub("", text)).casefold()
-        text = "".join(map(_ascii_digit, text))
-        text = _APOSTROPHE.sub("", text)
+        return text.lower().translate(_DROP_ASCII_APOSTROPHES)
+    text = strip_accents(_INVISIBLE.sub("", text)).casefold()
+    text = "".join(map(_ascii_digit, text))
+    return _APOSTROPHE.sub("", text)
+
+
+def _punctuation(text: str) -> str:
     if "." in text:
         text = _DOTTED_ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
     if _HAS_DIGIT.search(text):
@@ -58,13 +52,28 @@ def fold(text: str, limit: int = MAX_INPUT_CHARS) -> str:
         text = text.replace("%", " % ")
     if "." in text:
         text = _STRAY_DOT.sub(" ", text)
-    # Cut, then strip: a cut just after a space or a decimal point must not leave it dangling.
-    text = " ".join(_NON_WORD.sub(" ", text).split())[:limit].rstrip(" .")
+    return _NON_WORD.sub(" ", text)
+
+
+def _rejoin(text: str) -> str:
     if " " in text and _HAS_DIGIT.search(text):
         # Folding must be idempotent, and "10:000" has just become "10 000", which reads as
         # ten thousand; join it now rather than on the next fold.
         text = _THOUSANDS.sub(_join_thousands, text)
     return text
+
+
+def fold(text: str, limit: int = MAX_INPUT_CHARS) -> str:
+    """Lower-case, accent-free, punctuation-free text with single spaces.
+
+    Digit groups are joined ("75,000", "75 000", "75.000" -> "75000") and a dash between
+    numbers reads as "to" ("1945-1991" -> "1945 to 1991"); '%', '/' and a decimal point between
+    digits are kept because they carry meaning for numbers and dates. Folding folded text
+    changes nothing.
+    """
+    text = _punctuation(_lower(text[: limit * 2]))
+    # Cut, then strip: a cut just after a space or a decimal point must not leave it dangling.
+    return _rejoin(" ".join(text.split())[:limit].rstrip(" ."))
 
 
 def words(text: str) -> list[str]:
