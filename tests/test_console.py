@@ -26,7 +26,9 @@ def knowledge() -> Knowledge:
 
 
 @pytest.fixture
-async def console(tmp_path: Path, knowledge: Knowledge) -> AsyncIterator[tuple[Console, io.StringIO]]:
+async def console(
+    tmp_path: Path, knowledge: Knowledge
+) -> AsyncIterator[tuple[Console, io.StringIO]]:
     out = io.StringIO()
     clock = VirtualClock()
     async with await Store.open(tmp_path / "console.db") as store:

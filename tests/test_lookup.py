@@ -67,7 +67,10 @@ def test_keyword_with_many_facts_offers_did_you_mean(knowledge: Knowledge) -> No
     result = knowledge.ask("photo")
     alternatives = result.suggestions
     assert 1 <= len(alternatives) <= 3
-    assert all("photo" in m.entry.fact.question.lower() or "photo" in m.entry.fact.explanation.lower() for m in alternatives)
+    assert all(
+        "photo" in m.entry.fact.question.lower() or "photo" in m.entry.fact.explanation.lower()
+        for m in alternatives
+    )
     if result.best:
         assert result.best.entry not in [m.entry for m in alternatives]
 
