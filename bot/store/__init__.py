@@ -1,0 +1,63 @@
+"""Persistence: the only package that speaks SQL. `store = await Store.open(path)`."""
+
+from .errors import (
+    BackupError,
+    InvalidValueError,
+    MigrationError,
+    NotADatabaseError,
+    SchemaTooNewError,
+    StoreError,
+    UnknownQuestionError,
+    UnknownRoundError,
+)
+from .migrations import SCHEMA_VERSION
+from .rows import (
+    DEFAULT_QUESTIONS,
+    DEFAULT_SECONDS,
+    UNSET,
+    ClosedRound,
+    Diagnostics,
+    EndReason,
+    GuildDeckRow,
+    GuildSettings,
+    LeaderboardEntry,
+    NewAnswer,
+    Period,
+    PlayerResult,
+    RoundResults,
+    RoundRow,
+    StudentStats,
+    TopicStats,
+    Unset,
+)
+from .store import Store
+
+__all__ = [
+    "DEFAULT_QUESTIONS",
+    "DEFAULT_SECONDS",
+    "SCHEMA_VERSION",
+    "UNSET",
+    "BackupError",
+    "ClosedRound",
+    "Diagnostics",
+    "EndReason",
+    "GuildDeckRow",
+    "GuildSettings",
+    "InvalidValueError",
+    "LeaderboardEntry",
+    "MigrationError",
+    "NewAnswer",
+    "NotADatabaseError",
+    "Period",
+    "PlayerResult",
+    "RoundResults",
+    "RoundRow",
+    "SchemaTooNewError",
+    "Store",
+    "StoreError",
+    "StudentStats",
+    "TopicStats",
+    "UnknownQuestionError",
+    "UnknownRoundError",
+    "Unset",
+]
