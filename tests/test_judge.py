@@ -107,7 +107,7 @@ ACCEPTED = [
 ]
 
 REJECTED = [
-    pytest.param("Fort Burgh", ["Port Burgh"], id="a typo keeps the first letter: Fort is not Port"),
+    pytest.param("Fort Burgh", ["Port Burgh"], id="a typo keeps the first letter: Fort, Port"),
     pytest.param("Lena Ivanova", ["Elena Ivanova"], id="Lena is not Elena"),
     # a wrong number never passes
     case("39th parallel", PARALLEL, "39th parallel is not the 38th"),
