@@ -30,7 +30,8 @@ class DeckCog(commands.GroupCog, group_name="deck", group_description="Fact deck
         guild_id = interaction.guild_id
         own = set(self.services.knowledge.guild_deck_names(guild_id)) if guild_id else set()
         lines = [
-            f"**{render.clean(d.name, 40)}** — {render.clean(d.title, 100)}: {len(d.facts)} facts"
+            f"**{render.clean(d.name, 40)}** — {render.clean(d.title, 100)}: "
+            f"{render.plural(len(d.facts), 'fact')}"
             + (" (this server's)" if d.name in own else " (comes with the bot)")
             for d in self.services.knowledge.decks(guild_id)
         ]
@@ -66,7 +67,7 @@ class DeckCog(commands.GroupCog, group_name="deck", group_description="Fact deck
         deck = imported.deck
         await interaction.followup.send(
             f"{verb} deck **{render.clean(deck.name, 40)}** ({render.clean(deck.title, 100)}): "
-            f"{len(deck.facts)} facts added. Try /quiz start or /ask.",
+            f"{render.plural(len(deck.facts), 'fact')} added. Try /quiz start or /ask.",
             ephemeral=True,
         )
 
@@ -78,7 +79,8 @@ class DeckCog(commands.GroupCog, group_name="deck", group_description="Fact deck
         require_teacher(interaction, settings, "remove decks")
         deck = await self.services.guild_decks.remove(guild_id, name)
         await interaction.response.send_message(
-            f"Removed deck **{render.clean(deck.name, 40)}** ({len(deck.facts)} facts).",
+            f"Removed deck **{render.clean(deck.name, 40)}** "
+            f"({render.plural(len(deck.facts), 'fact')}).",
             ephemeral=True,
         )
 

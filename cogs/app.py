@@ -49,10 +49,12 @@ class _StudyBotMixin:
     services: Services
     engine: QuizEngine
     reads_messages: bool
+    _recovered: bool
 
     def _init_study(self, services: Services, reads_messages: bool) -> None:
         self.services = services
         self.reads_messages = reads_messages
+        self._recovered = False
 
     async def setup_hook(self) -> None:
         bot: Any = self
@@ -77,7 +79,11 @@ class _StudyBotMixin:
     async def on_ready(self) -> None:
         bot: Any = self
         log.info("logged in as %s in %d servers", bot.user, len(bot.guilds))
-        await self.engine.recover()
+        # discord.py calls on_ready again after every new gateway session; only the first
+        # one may close the rounds a crash left open, or it would end the running ones.
+        if not self._recovered:
+            self._recovered = True
+            await self.engine.recover()
 
     async def close(self) -> None:
         engine = getattr(self, "engine", None)

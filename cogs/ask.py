@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,6 +18,14 @@ if TYPE_CHECKING:
     from cogs.app import StudyBot
 
 
+MENTION = re.compile(r"@everyone|@here|<(?:@[!&]?|#)\d+>")
+
+
+def without_mentions(text: str) -> str:
+    """The question without Discord mention markup, which is never part of what is asked."""
+    return " ".join(MENTION.sub(" ", text).split())
+
+
 class AskCog(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
@@ -29,7 +38,7 @@ class AskCog(commands.Cog):
         interaction: discord.Interaction[Any],
         question: app_commands.Range[str, 1, MAX_INPUT_CHARS],
     ) -> None:
-        answer = self.knowledge.ask(question, interaction.guild_id)
+        answer = self.knowledge.ask(without_mentions(question) or question, interaction.guild_id)
         if answer.entry is None:
             view = suggestions_view(answer.suggestions)
             text = render.not_in_notes_text(answer)
@@ -38,7 +47,7 @@ class AskCog(commands.Cog):
             else:
                 await interaction.response.send_message(text, view=view, ephemeral=True)
             return
-        await interaction.response.send_message(embed=render.answer_embed(answer))
+        await interaction.response.send_message(embed=render.answer_embed(answer, question))
 
     @app_commands.command(name="fact", description="Show one fact card from the decks")
     @app_commands.describe(name="Start typing a question and pick it from the list")

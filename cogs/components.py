@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from cogs.app import StudyBot
 
 log = logging.getLogger(__name__)
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. Please try again; if it keeps happening, "
+    "tell your teacher."
+)
 
 
 def study_bot(interaction: discord.Interaction[Any]) -> StudyBot:
@@ -33,6 +37,17 @@ async def reply_privately(interaction: discord.Interaction[Any], text: str) -> N
         await interaction.followup.send(text, ephemeral=True)
     else:
         await interaction.response.send_message(text, ephemeral=True)
+
+
+async def report_bug(
+    interaction: discord.Interaction[Any], error: BaseException, what: str
+) -> None:
+    """An unexpected error: logged with its traceback; the person is told privately."""
+    log.error("%s failed", what, exc_info=error)
+    try:
+        await reply_privately(interaction, SOMETHING_WENT_WRONG)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error in %s", what)
 
 
 class QuizOptionButton(
@@ -62,6 +77,13 @@ class QuizOptionButton(
         return cls(int(match["round"]), int(match["number"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        # discord.py only logs errors in component callbacks: the click would just fail.
+        try:
+            await self._choose(interaction)
+        except Exception as error:
+            await report_bug(interaction, error, f"quiz button {self.custom_id}")
+
+    async def _choose(self, interaction: discord.Interaction[Any]) -> None:
         bot = study_bot(interaction)
         if interaction.channel_id is None:
             return
@@ -108,6 +130,12 @@ class FactButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"fact
         return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self._show(interaction)
+        except Exception as error:
+            await report_bug(interaction, error, f"fact button {self.key}")
+
+    async def _show(self, interaction: discord.Interaction[Any]) -> None:
         bot = study_bot(interaction)
         entry = bot.services.knowledge.get(self.key, interaction.guild_id)
         if entry is None:

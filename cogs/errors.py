@@ -19,13 +19,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import StudyBotError
-from cogs.components import reply_privately
+from cogs.components import SOMETHING_WENT_WRONG, reply_privately
 
 log = logging.getLogger(__name__)
-SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on my side. Please try again; if it keeps happening, "
-    "tell your teacher."
-)
 
 
 async def on_app_command_error(

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.errors import StudyBotError
 from bot.limits import MAX_INPUT_CHARS
 from bot.quiz import Mode, RoundConfig
+from cogs import render
 from cogs.checks import guild_id_of, is_teacher
 from cogs.components import player_of
 
@@ -54,12 +55,13 @@ class QuizCog(commands.GroupCog, group_name="quiz", group_description="Quiz roun
             topic=topic or None,
             hints=2 if settings.hints_enabled else 0,
         )
-        await self.bot.engine.start(
+        rnd = await self.bot.engine.start(
             guild_id, interaction.channel_id, player_of(interaction.user), config
         )
-        what = f" on {topic}" if topic else ""
+        what = f" on {render.clean(topic, 100)}" if topic else ""
+        asked = render.plural(len(rnd.entries), "question")  # fewer when the topic is small
         await interaction.response.send_message(
-            f"Quiz round{what}: {config.questions} questions, {config.seconds} s each, "
+            f"Quiz round{what}: {asked}, {config.seconds} s each, "
             f"{mode} mode. First question coming up!"
         )
 

@@ -21,6 +21,11 @@ LETTERS = "ABCD"
 MEDALS = ("🥇", "🥈", "🥉")
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 question', '2 questions'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def clean(text: str, limit: int = 1000) -> str:
     """User or deck text made safe to show: no markdown tricks, no mention syntax, bounded."""
     text = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
@@ -36,9 +41,10 @@ def fact_embed(entry: Entry, title: str | None = None) -> discord.Embed:
     return embed
 
 
-def answer_embed(answer: Answer) -> discord.Embed:
+def answer_embed(answer: Answer, asked: str | None = None) -> discord.Embed:
+    """The fact that answers a question, titled with the question as typed (``asked``)."""
     assert answer.entry is not None
-    return fact_embed(answer.entry, title=answer.question[:256] or None)
+    return fact_embed(answer.entry, title=(asked or answer.question)[:256] or None)
 
 
 def not_in_notes_text(answer: Answer) -> str:
@@ -113,7 +119,8 @@ def results_embed(event: RoundEnded) -> discord.Embed:
     ]
     if lines:
         embed.add_field(name="Everyone", value="\n".join(lines)[:1024], inline=False)
-    embed.set_footer(text=f"{event.questions_asked} questions · /leaderboard for the class table")
+    asked = plural(event.questions_asked, "question")
+    embed.set_footer(text=f"{asked} · /leaderboard for the class table")
     return embed
 
 
@@ -124,8 +131,8 @@ def leaderboard_embed(rows: list[LeaderboardEntry], period: str) -> discord.Embe
         embed.description = "No points yet. Start a round with /quiz start."
         return embed
     embed.description = "\n".join(
-        f"**{i}.** {clean(r.user_name, 80)} — {r.points} pts · {r.wins} wins · "
-        f"{r.accuracy:.0%} right · {r.rounds_played} rounds"
+        f"**{i}.** {clean(r.user_name, 80)} — {r.points} pts · {plural(r.wins, 'win')} · "
+        f"{r.accuracy:.0%} right · {plural(r.rounds_played, 'round')}"
         for i, r in enumerate(rows, start=1)
     )
     return embed

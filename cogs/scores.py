@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from cogs import render
 from cogs.checks import guild_id_of
-from cogs.components import study_bot
+from cogs.components import report_bug, study_bot
 
 if TYPE_CHECKING:
     from cogs.app import StudyBot
@@ -22,6 +22,11 @@ class ConfirmForget(discord.ui.View):
     def __init__(self, owner_id: int) -> None:
         super().__init__(timeout=120)
         self.owner_id = owner_id
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any], /
+    ) -> None:
+        await report_bug(interaction, error, f"/forgetme button {item}")
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.user.id != self.owner_id:
@@ -38,7 +43,8 @@ class ConfirmForget(discord.ui.View):
         removed = await bot.services.store.forget(interaction.user.id, guild_id)
         self.stop()
         await interaction.response.edit_message(
-            content=f"Done: {removed} answers and all your scores in this server are deleted.",
+            content=f"Done: {render.plural(removed, 'answer')} and all your scores in this "
+            "server are deleted.",
             view=None,
         )
 

@@ -224,9 +224,19 @@ class Round:
         return self._award(q, tally, attempt, now, first=True, ref=None)
 
     def revoke(self, judged: AnswerJudged) -> None:
-        """Undo an answer the store could not record, so no unrecorded point is announced."""
+        """Undo an answer the store could not record: no unrecorded point is announced, and
+        the player may simply try again."""
         q = self._current()
-        tally = self.tallies[judged.player.id]
+        pid = judged.player.id
+        tally = self.tallies[pid]
+        if self.config.mode is Mode.BUTTONS:
+            q.picks.pop(pid, None)
+            tally.answered -= 1
+        else:
+            q.attempts[pid] -= 1
+            if q.attempts[pid] <= 0:
+                del q.attempts[pid]
+                tally.answered -= 1
         if judged.correct:
             tally.points -= judged.points
             tally.correct -= 1

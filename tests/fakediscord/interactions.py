@@ -66,6 +66,24 @@ def schema_options(command: JSON | None, path: Sequence[str]) -> list[JSON]:
     return options
 
 
+def _by_name(guild: FakeGuild, kind: int, name: str) -> Any:
+    """The member (option type 6), channel (7), role (8) or either (9) called ``name``."""
+    finders: dict[int, tuple[Any, ...]] = {
+        6: (guild.member,),
+        7: (guild.channel,),
+        8: (guild.role,),
+        9: (guild.member, guild.role),
+    }
+    if kind not in finders:
+        return name
+    for find in finders[kind]:
+        try:
+            return find(name)
+        except KeyError:
+            continue
+    raise KeyError(f"option type {kind}: nothing called {name!r} in guild {guild.name!r}")
+
+
 class InteractionBuilder:
     """Creates :class:`InteractionRecord` objects (and their payloads) in ``state``."""
 
@@ -196,7 +214,10 @@ class InteractionBuilder:
         return {"name": name, "type": kind, "value": value}
 
     def _resolve(self, kind: int, value: Any, resolved: JSON, guild: FakeGuild | None) -> str:
-        """Fill ``resolved`` for a snowflake option and return the id string."""
+        """Fill ``resolved`` for a snowflake option and return the id string. A member,
+        channel or role may also be given by name (``"alice"``, ``"quiz"``, ``"Teacher"``)."""
+        if isinstance(value, str) and not value.isdigit() and guild is not None:
+            value = _by_name(guild, kind, value)
         if isinstance(value, int) and guild is not None:
             value = (
                 guild.get_member(value)

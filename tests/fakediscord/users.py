@@ -220,8 +220,15 @@ class UserActions:
     ) -> InteractionHandle:
         """Click button ``custom_id`` on ``message`` (or choose ``values`` in a
         select, with ``component_type`` 3). Read random view ids with
-        ``message.custom_ids()`` or ``message.button("Label")["custom_id"]``."""
+        ``message.custom_ids()`` or ``message.button("Label")["custom_id"]``.
+        Like Discord, only a component the message shows now can be clicked: a
+        ``KeyError`` says the bot removed it (or it never was there)."""
         msg = message if isinstance(message, FakeMessage) else self.state.messages[message]
+        if custom_id not in msg.custom_ids():
+            raise KeyError(
+                f"message {msg.id} shows no component {custom_id!r} to click "
+                f"(it shows {msg.custom_ids()})"
+            )
         channel, guild = self.state.find_channel(msg.channel_id)
         if channel is None:
             raise KeyError(f"message {msg.id} is in an unknown channel")

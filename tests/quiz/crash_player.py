@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import RecordingTransport, make_deck
+from quiz_helpers import RecordingTransport, make_deck
 
 from bot.knowledge import Knowledge
 from bot.quiz import AnswerJudged, Player, QuizEngine, RealClock, RoundConfig

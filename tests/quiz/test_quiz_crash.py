@@ -11,12 +11,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import RecordingTransport, make_deck
 
 from bot.knowledge import Knowledge
 from bot.quiz import QuizEngine, VirtualClock
 from bot.quiz.clock import to_datetime
 from bot.store import Store
+from tests.quiz.quiz_helpers import RecordingTransport, make_deck
 
 PLAYER = Path(__file__).with_name("crash_player.py")
 

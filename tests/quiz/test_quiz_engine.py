@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ALICE, BOB, CAROL, TEACHER, RecordingTransport
 
 from bot.quiz import (
     AlreadyAnswered,
@@ -26,6 +25,7 @@ from bot.quiz import (
 )
 from bot.quiz.clock import to_datetime
 from bot.store import Store
+from tests.quiz.quiz_helpers import ALICE, BOB, CAROL, TEACHER, RecordingTransport
 
 GUILD, CHANNEL, OTHER_CHANNEL = 1, 10, 11
 NO_HINTS = RoundConfig(questions=3, seconds=20, hints=0)
@@ -336,3 +336,25 @@ async def test_shutdown_stops_every_round(
     assert sorted(e.where.channel_id for e in transport.of(RoundEnded)) == [CHANNEL, OTHER_CHANNEL]
     assert all(e.reason is EndReason.STOPPED for e in transport.of(RoundEnded))
     assert engine.channels == []
+
+
+async def test_a_pick_the_store_cannot_record_can_be_made_again(
+    engine: QuizEngine, clock: VirtualClock, transport: RecordingTransport, store: Store
+) -> None:
+    await start(engine, clock, RoundConfig(questions=1, seconds=20, mode=Mode.BUTTONS))
+    opened = transport.open_question
+    right = opened.options.index(opened.fact.answer)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    real = store.record_answer
+    store.record_answer = broken  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        await engine.choose(CHANNEL, BOB, 1, right)
+    store.record_answer = real  # type: ignore[method-assign]
+    retried = await engine.choose(CHANNEL, BOB, 1, right)  # not "already answered"
+    assert retried.correct
+    await clock.advance(30)
+    ended = transport.of(RoundEnded)[0]
+    assert [(s.player, s.correct, s.answered) for s in ended.scores] == [(BOB, 1, 1)]
