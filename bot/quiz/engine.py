@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from bot.knowledge import Knowledge
+from bot.ratelimit import RateLimiter
 from bot.quiz.clock import Clock, to_datetime
 from bot.quiz.errors import (
     NoQuestions,
@@ -122,6 +123,9 @@ class QuizEngine:
         self.clock = clock
         self.rng = rng or random.Random()
         self._rounds: dict[int, _Running] = {}
+        # Typed answers per member and channel: a burst of 4, then 2 a second. Spam beyond
+        # that is not judged at all, so it costs the spammer and nobody else.
+        self.answer_limit = RateLimiter(rate=2.0, burst=4, now=clock.now)
         self.lateness: list[float] = []  # seconds each question closed after it was due
 
     # -- starting and stopping -----------------------------------------------------------
@@ -235,6 +239,8 @@ class QuizEngine:
             return None
         rnd = run.round
         if rnd.state not in (State.OPEN, State.GRACE) or rnd.config.mode.value != "typed":
+            return None
+        if not self.answer_limit.allow((channel_id, player.id)):
             return None
         judged = rnd.answer(player, text, self.clock.now(), ref)
         if judged is None:
