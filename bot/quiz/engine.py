@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from bot.knowledge import Knowledge
-from bot.ratelimit import RateLimiter
 from bot.quiz.clock import Clock, to_datetime
 from bot.quiz.errors import (
     NoQuestions,
@@ -36,6 +35,7 @@ from bot.quiz.events import (
 )
 from bot.quiz.round import Round, RoundConfig, State
 from bot.quiz.transport import Transport
+from bot.ratelimit import RateLimiter
 from bot.store.rows import ClosedRound
 from bot.store.rows import EndReason as StoreEndReason
 
