@@ -29,7 +29,10 @@ KIND_CODES = {None: 0, "date": 1, "number": 2}
 _MONTH_OR_YEAR = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b1\d{3}\b|\b20\d{2}\b"
 )
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|half|dozen)\b"
+)
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -39,7 +42,7 @@ def answer_kind(folded_answer: str) -> str | None:
     """'date', 'number' or None (a regex, not the judge's full reading: indexing must be fast)."""
     if _MONTH_OR_YEAR.search(folded_answer):
         return "date"
-    return "number" if _DIGIT.search(folded_answer) else None
+    return "number" if _NUMBER.search(folded_answer) else None
 
 
 @dataclass

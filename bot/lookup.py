@@ -41,7 +41,7 @@ from bot.terms import (
 )
 from bot.text import fold
 
-MATCH_THRESHOLD = 0.53  # at or above: answer
+MATCH_THRESHOLD = 0.50  # at or above: answer
 SUGGEST_THRESHOLD = 0.30  # at or above (and below MATCH): only "did you mean"
 CLEAR_LEAD = 0.08  # a best answer this far ahead needs no alternatives
 MIN_COVERAGE = 0.5  # share of the question's weight the fact must cover
@@ -49,6 +49,8 @@ UNKNOWN_WEIGHT = 0.6  # of the rarest term's weight, for a word no fact has
 PRESENT_DAY = frozenset(
     ["current", "currently", "today", "now", "nowadays", "present", "modern", "latest", "recent"]
 )
+ABSENT_SHARE = 0.15  # of the question's weight
+ABSENT_FACTOR = 0.85
 CANDIDATES = 40
 MAX_POSTINGS = 50_000  # postings summed to find candidates; rarer terms first
 
@@ -284,6 +286,10 @@ class FactIndex:
         thin = coverage < MIN_COVERAGE
         coverage = np.where(thin, coverage * (coverage / MIN_COVERAGE) ** 2, coverage)
         score = coverage * (0.55 + 0.25 * precision + 0.20 * near)
+        # A word the decks know, weighty in the question, that this fact lacks altogether: the
+        # question is probably about another fact ("leader" of the Soviet Union).
+        lacking = ((weight == 0) & (q.weights[:, None] >= ABSENT_SHARE * q.total)).any(axis=0)
+        score *= np.where(lacking, ABSENT_FACTOR, 1.0)
         kind = self._ix.kind[cands]
         if q.wants:  # "when" and "how many" want a date or a number
             score += np.where(kind == q.wants, 0.05, -0.05)
