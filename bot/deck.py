@@ -6,15 +6,17 @@ A deck either loads whole or not at all: every problem found is collected into o
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from bot.deck_messages import problems
 from bot.errors import DeckError
@@ -32,10 +34,14 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class SourceRef(BaseModel):
-    """Where in the reading a fact comes from."""
+# Facts are slotted dataclasses rather than models: a course of 100,000 facts must fit in a
+# few hundred megabytes, and a model instance costs several times more memory.
+_FACT_CONFIG = ConfigDict(extra="forbid")
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+@pydantic_dataclass(frozen=True, slots=True, kw_only=True, config=_FACT_CONFIG)
+class SourceRef:
+    """Where in the reading a fact comes from."""
 
     section: Annotated[str, Field(min_length=1, max_length=120)]
     paragraph: Annotated[int, Field(ge=1, le=500)]
@@ -44,10 +50,20 @@ class SourceRef(BaseModel):
         return f"{self.section}, paragraph {self.paragraph}"
 
 
-class Fact(BaseModel):
-    """One thing a student can ask about and be quizzed on."""
+T = TypeVar("T")
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def _unchecked(cls: type[T], values: dict[str, Any]) -> T:
+    """An instance of a slotted pydantic dataclass without running its validation."""
+    obj = object.__new__(cls)
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        object.__setattr__(obj, f.name, values.get(f.name, f.default))
+    return obj
+
+
+@pydantic_dataclass(frozen=True, slots=True, kw_only=True, config=_FACT_CONFIG)
+class Fact:
+    """One thing a student can ask about and be quizzed on."""
 
     id: Slug
     question: Annotated[str, Field(min_length=1, max_length=_L.max_question_chars)]
@@ -119,6 +135,11 @@ class Fact(BaseModel):
     def answers(self) -> tuple[str, ...]:
         """The canonical answer followed by its aliases."""
         return (self.answer, *self.aliases)
+
+    @classmethod
+    def trusted(cls, *, source: SourceRef, **values: Any) -> Fact:
+        """A fact from data that was validated before (a cache, a benchmark): no checks."""
+        return _unchecked(cls, {**values, "source": source})
 
 
 class Deck(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from datetime import date
 from typing import Any
@@ -27,14 +28,20 @@ def _describe_location(loc: tuple[int | str, ...], data: Any) -> str:
     return where
 
 
+# pydantic names the same mistakes differently for models (the deck) and dataclasses (facts).
+_UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+_NOT_A_MAPPING = ("model_type", "dict_type", "dataclass_type", "dataclass_args_type")
+_MISSING = ("missing", "missing_argument", "missing_keyword_only_argument")
+
+
 def _fields() -> dict[int, tuple[str, ...]]:
     """Known keys, by the depth of the owner's location (the models import this module)."""
     from bot.deck import Deck, Fact, SourceRef
 
     return {
         0: tuple(Deck.model_fields),
-        2: tuple(Fact.model_fields),
-        3: tuple(SourceRef.model_fields),
+        2: tuple(f.name for f in dataclasses.fields(Fact)),
+        3: tuple(f.name for f in dataclasses.fields(SourceRef)),
     }
 
 
@@ -63,7 +70,7 @@ def _describe_error(err: Any, data: Any) -> str:
     loc = tuple(err["loc"])
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    if kind == "extra_forbidden":
+    if kind in _UNKNOWN_KEY:
         owner = _describe_location(loc[:-1], data)
         known = _fields().get(len(loc) - 1, ())
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
@@ -72,7 +79,7 @@ def _describe_error(err: Any, data: Any) -> str:
     where = _describe_location(loc, data)
     field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     msg = str(err["msg"])
-    if kind == "missing":
+    if kind in _MISSING:
         msg = "is missing (every fact needs it)" if len(loc) > 2 else "is missing"
     elif kind == "string_too_short":
         msg = "is empty"
@@ -90,9 +97,9 @@ def _describe_error(err: Any, data: Any) -> str:
     elif kind in ("tuple_type", "list_type"):
         example = _LIST_EXAMPLE.get(field, '["first", "second"]')
         msg = f"must be a list in square brackets, like {field}: {example}"
-    elif kind in ("model_type", "dict_type") and len(loc) == 2:
+    elif kind in _NOT_A_MAPPING and len(loc) == 2:
         msg = "must be a fact with keys (id, question, answer, ...), not a single value"
-    elif kind in ("model_type", "dict_type"):
+    elif kind in _NOT_A_MAPPING:
         msg = "must be keys and values, like source: {section: Introduction, paragraph: 1}"
     elif kind in ("too_short", "too_long") and field == "choices":
         msg = f"must list exactly three wrong answers (it has {ctx.get('actual_length')})"
@@ -126,7 +133,7 @@ def problems(exc: ValidationError, data: Any) -> list[str]:
     failed_items = {e["loc"][:-1] for e in errors if e["loc"] and isinstance(e["loc"][-1], int)}
     unknown: dict[tuple[int | str, ...], list[str]] = {}
     for e in errors:
-        if e["type"] == "extra_forbidden":
+        if e["type"] in _UNKNOWN_KEY:
             unknown.setdefault(e["loc"][:-1], []).append(str(e["loc"][-1]))
 
     def echo(e: Any) -> bool:
@@ -134,6 +141,6 @@ def problems(exc: ValidationError, data: Any) -> list[str]:
         if e["type"] == "too_short":
             return loc in failed_items
         typos = unknown.get(loc[:-1], [])
-        return e["type"] == "missing" and bool(difflib.get_close_matches(str(loc[-1]), typos))
+        return e["type"] in _MISSING and bool(difflib.get_close_matches(str(loc[-1]), typos))
 
     return [_describe_error(e, data) for e in errors if not echo(e)]
