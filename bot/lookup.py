@@ -19,6 +19,7 @@ rather than answered confidently and wrongly.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,6 +52,7 @@ PRESENT_DAY = frozenset(
 )
 ABSENT_SHARE = 0.15  # of the question's weight
 ABSENT_FACTOR = 0.85
+FREEZE_AT = 5_000  # facts
 CANDIDATES = 40
 MAX_POSTINGS = 50_000  # postings summed to find candidates; rarer terms first
 
@@ -122,7 +124,14 @@ class FactIndex:
     @classmethod
     def build(cls, decks: Iterable[Deck]) -> FactIndex:
         entries = [Entry(d.name, f) for d in decks for f in d.facts]
-        return cls(entries, build_index([e.fact for e in entries]))
+        index = cls(entries, build_index([e.fact for e in entries]))
+        if len(entries) >= FREEZE_AT:
+            # Millions of objects that live as long as the bot: move them out of the cyclic
+            # garbage collector's sight, or every full collection rescans them (a 100+ ms
+            # pause in the middle of a student's question).
+            gc.collect()
+            gc.freeze()
+        return index
 
     # -- look-ups by key and topic -------------------------------------------------------------
 
