@@ -57,7 +57,7 @@ CANDIDATES = 40
 MAX_POSTINGS = 50_000  # postings summed to find candidates; rarer terms first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A fact and the deck it belongs to."""
 
@@ -69,13 +69,13 @@ class Entry:
         return f"{self.deck}/{self.fact.id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     entry: Entry
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LookupResult:
     """The best fact (None: not in my notes) and up to three 'did you mean' alternatives."""
 
@@ -87,7 +87,7 @@ class LookupResult:
         return self.best is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Query:
     ids: npt.NDArray[np.int32]  # known (or corrected) terms
     weights: npt.NDArray[np.float64]  # their weights

@@ -18,7 +18,7 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot.cli import load_knowledge
+from bot.cli import decks_path, load_knowledge
 from bot.config import Settings
 from bot.guild_decks import GuildDecks
 from bot.quiz import Clock, QuizEngine, RealClock
@@ -202,8 +202,8 @@ async def sync_globally(settings: Settings) -> int:
 
 def run_discord(args: argparse.Namespace, settings: Settings) -> int:
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
-    if args.decks is not None:
-        settings = settings.model_copy(update={"decks_path": args.decks})
+    # `study-bot` with no command has no --decks option (only the subcommands do).
+    settings = settings.model_copy(update={"decks_path": decks_path(args, settings)})
     if settings.discord_token is None:
         print("Set DISCORD_TOKEN in .env first (see README, 'Connecting to Discord').")
         return 2
