@@ -34,13 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="A study bot for class Discord servers: answers questions about the "
         "reading, runs quiz rounds, keeps a leaderboard.",
     )
+    decks_help = "a deck file or a folder of decks (default: DECKS_PATH or data/decks/)"
+    parser.add_argument("--decks", type=Path, default=None, help=decks_help)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--decks",
-        type=Path,
-        default=None,
-        help="a deck file or a folder of decks (default: DECKS_PATH or data/decks/)",
-    )
+    # SUPPRESS: a subcommand's --decks must not reset one given before the subcommand.
+    common.add_argument("--decks", type=Path, default=argparse.SUPPRESS, help=decks_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="start the bot (the console when no token is set)")
     sub.add_parser("console", parents=[common], help="a local chat with the bot in this terminal")

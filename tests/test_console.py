@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import build_parser
 from bot.config import Settings
 from bot.console import Console, player
 from bot.deck import load_decks
@@ -151,3 +152,13 @@ def test_make_run_without_a_token_lands_in_the_console(tmp_path: Path) -> None:
     first = proc.stdout.splitlines()[0]
     assert "No DISCORD_TOKEN is set" in first and "DISCORD_TOKEN=" in first
     assert "Study bot console" in proc.stdout
+
+
+def test_every_command_takes_decks(tmp_path: Path) -> None:
+    """`--decks` works before or after the command, and with no command at all."""
+    deck = ROOT / "tests" / "data" / "good_decks" / "mini.yaml"
+    for args in (["--decks", str(deck), "ask", "x"], ["ask", "x", "--decks", str(deck)]):
+        parsed = build_parser().parse_args(args)
+        assert parsed.decks == deck
+    assert build_parser().parse_args(["--decks", str(deck)]).decks == deck
+    assert build_parser().parse_args([]).decks is None
