@@ -8,7 +8,6 @@ discord.py, so `study-bot ask` starts fast.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -217,6 +216,8 @@ def run_command(
                 raise StudyBotError(
                     f"There is no database at {settings.database_path} yet (check DATABASE_PATH)."
                 )
+            import asyncio  # here, not at the top: `ask` and `judge` must start fast
+
             return asyncio.run(backup_database(settings.database_path, args.dest, out))
         knowledge = load_knowledge(decks_path(args, settings))
         if args.command == "ask":
@@ -225,6 +226,8 @@ def run_command(
 
         if args.command in (None, "run"):
             out.write(CONNECT_HINT + "\n")
+        import asyncio
+
         return asyncio.run(run_console(knowledge, settings, inp, out))
     except StudyBotError as exc:
         err.write(f"{exc}\n")
