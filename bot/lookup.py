@@ -36,7 +36,8 @@ from bot.terms import (
     EXCLUSIVE_CLASSES,
     answer_kind_wanted,
     content_words,
-    is_misspelt_stopword,
+    is_omission,
+    misspelt_stopword,
     stem,
     wh_word,
 )
@@ -53,6 +54,8 @@ PRESENT_DAY = frozenset(
 ABSENT_SHARE = 0.15  # of the question's weight
 ABSENT_FACTOR = 0.85
 FREEZE_AT = 5_000  # facts
+NUMBER_ABSENT = 0.7
+KIND_MISMATCH = 0.85  # "how many" answered by a fact that is no number
 CANDIDATES = 40
 MAX_POSTINGS = 50_000  # postings summed to find candidates; rarer terms first
 
@@ -116,6 +119,9 @@ class FactIndex:
         self._by_key = {e.key: e for e in entries}
         self._suggest = SuggestIndex(index.titles)
         self._max_idf = float(index.idf.max()) if len(index.idf) else 1.0
+        self._numeric = np.zeros(len(index.idf), dtype=bool)
+        for term, tid in index.term_id.items():
+            self._numeric[tid] = term.isdigit()
         self._classes = [
             np.asarray([index.term_id[t] for t in group if t in index.term_id], dtype=np.int32)
             for group in EXCLUSIVE_CLASSES
@@ -159,9 +165,9 @@ class FactIndex:
 
     # -- the question ----------------------------------------------------------------------
 
-    def _correct(self, word: str) -> tuple[int, float, bool] | None:
-        """The indexed term nearest a misspelt word, with a confidence in (0.5, 0.9] and
-        whether the first letter differs.
+    def _correct(self, word: str) -> tuple[int, float, bool, str] | None:
+        """The indexed term nearest a misspelt word: its id, a confidence in (0.5, 0.9],
+        whether the first letter differs, and the indexed word itself.
 
         Typos rarely hit the first letter, so a candidate that keeps it wins a tie; a
         three-letter word must keep it ("ree" -> "rhee", never "see").
@@ -182,7 +188,7 @@ class FactIndex:
         if not found:
             return None
         distance, other_start, best = min(found)
-        return self._ix.word_term[best], 0.9 - 0.4 * distance / (limit + 1), other_start
+        return self._ix.word_term[best], 0.9 - 0.4 * distance / (limit + 1), other_start, best
 
     def _query(self, question: str) -> _Query | None:
         """The question's terms and weights; None when it has no searchable word at all."""
@@ -190,19 +196,26 @@ class FactIndex:
         idf = self._ix.idf
         weights: dict[int, float] = {}
         unknown = 0.0
+        meant: dict[str, str] = {}  # misspelt filler words, restored
         for word in content_words(folded):
             tid = self._ix.term_id.get(stem(word))
             if tid is not None:
                 weights[tid] = max(weights.get(tid, 0.0), float(idf[tid]))
                 continue
             corrected = self._correct(word)
-            # "whn", "wat": filler with a slip, unless an indexed word is as near and keeps the
-            # first letter ("begn" -> "begin", not "been")
-            slip = len(word) <= 4 and is_misspelt_stopword(word)
-            if slip and (corrected is None or corrected[2]):
+            # "whn", "wat": filler with a slip, unless an indexed word is as near, keeps the
+            # first letter and is as likely a typo ("begn" -> "begin", not "been"; but "whn"
+            # -> "when", not "win": a left-out letter is the commonest slip).
+            slip = misspelt_stopword(word) if len(word) <= 4 else None
+            if slip and (
+                corrected is None
+                or corrected[2]
+                or (slip[0] == 2 and not is_omission(word, corrected[3]))
+            ):
+                meant[word] = slip[1]
                 continue
             if corrected is not None:
-                tid, confidence, _ = corrected
+                tid, confidence, _, _ = corrected
                 weights[tid] = max(weights.get(tid, 0.0), float(idf[tid]) * confidence)
             else:
                 # A word no fact has: nothing covers it. Words about the present day mark a
@@ -210,13 +223,14 @@ class FactIndex:
                 unknown += self._max_idf * (1.0 if word in PRESENT_DAY else UNKNOWN_WEIGHT)
         if not weights and not unknown:
             return None
+        restored = " ".join(meant.get(w, w) for w in folded.split()) if meant else folded
         return _Query(
             ids=np.fromiter(weights, dtype=np.int32, count=len(weights)),
             weights=np.fromiter(weights.values(), dtype=np.float64, count=len(weights)),
             total=sum(weights.values()) + unknown,
             folded=" ".join(content_words(folded)),
-            wants=KIND_CODES[answer_kind_wanted(folded)],
-            wh=WH_BITS.get(wh_word(folded) or "", 0),
+            wants=KIND_CODES[answer_kind_wanted(restored)],
+            wh=WH_BITS.get(wh_word(restored) or "", 0),
         )
 
     # -- scoring -----------------------------------------------------------------------------
@@ -299,9 +313,12 @@ class FactIndex:
         # question is probably about another fact ("leader" of the Soviet Union).
         lacking = ((weight == 0) & (q.weights[:, None] >= ABSENT_SHARE * q.total)).any(axis=0)
         score *= np.where(lacking, ABSENT_FACTOR, 1.0)
+        # A number or year the fact never mentions: almost surely another fact, or none.
+        wrong_number = ((weight == 0) & self._numeric[q.ids][:, None]).any(axis=0)
+        score *= np.where(wrong_number, NUMBER_ABSENT, 1.0)
         kind = self._ix.kind[cands]
         if q.wants:  # "when" and "how many" want a date or a number
-            score += np.where(kind == q.wants, 0.05, -0.05)
+            score = np.where(kind == q.wants, score + 0.05, (score - 0.05) * KIND_MISMATCH)
         wh = self._ix.wh[cands]
         if q.wh:  # "who" questions are best answered by "who" facts
             score += np.where(wh & q.wh, 0.03, np.where(wh != 0, -0.03, 0.0))

@@ -253,15 +253,30 @@ def content_words(folded: str) -> list[str]:
     return [w for w in folded.split() if w not in STOPWORDS]
 
 
-@lru_cache(maxsize=50_000)
-def is_misspelt_stopword(word: str) -> bool:
-    """'whn', 'wat', 'hw': a filler word with one slip of the keyboard."""
-    if len(word) > 5 or word.isdigit():
+def is_omission(word: str, of: str) -> bool:
+    """Whether `word` is `of` with one letter left out ("whn" of "when")."""
+    if len(of) != len(word) + 1:
         return False
-    return any(
-        abs(len(s) - len(word)) <= 1 and DamerauLevenshtein.distance(word, s, score_cutoff=1) <= 1
+    letters = iter(of)
+    return all(c in letters for c in word)
+
+
+@lru_cache(maxsize=50_000)
+def misspelt_stopword(word: str) -> tuple[int, str] | None:
+    """'whn', 'wat', 'hw': the filler word meant, with 2 when a letter was left out (the
+    commonest slip) and 1 for another one-letter slip; None when it is no filler word."""
+    if len(word) > 5 or word.isdigit():
+        return None
+    near = [
+        s
         for s in _SHORT_STOPWORDS
-    )
+        if abs(len(s) - len(word)) <= 1
+        and DamerauLevenshtein.distance(word, s, score_cutoff=1) <= 1
+    ]
+    left_out = [s for s in near if is_omission(word, s)]
+    if left_out:
+        return 2, left_out[0]
+    return (1, near[0]) if near else None
 
 
 def terms(text: str) -> list[str]:
