@@ -208,7 +208,7 @@ _SYNONYM_GROUPS = """
     wound injure injury hurt | fire dismiss sack oust | lead leader rule ruler govern
     army force troop soldier | split divide partition separate | help aid assist
     talk negotiation negotiate | armistice ceasefire truce | photo picture image photograph
-    prisoner pow captive | fear afraid worry scare | border boundary frontier
+    prisoner pow captive | fear afraid worry scare danger risk | border boundary frontier
     surprise unexpected shock | america american us usa | soviet ussr | china chinese
     japan japanese | korea korean | communism communist | war conflict
 """
@@ -246,10 +246,31 @@ _HOW_FRAME = re.compile(
 )
 
 
+# Two-word verbs read as the one word they mean ("held up the talks" is "stalled" them).
+_PHRASAL = {
+    f"{verb} {particle}": meaning
+    for verbs, particle, meaning in (
+        ("hold holds held holding", "up", "stall"),
+        ("break breaks broke breaking", "out", "start"),
+        ("set sets setting", "up", "create"),
+        ("take takes took taking", "over", "control"),
+        ("give gives gave giving", "up", "surrender"),
+        ("pull pulls pulled pulling", "out", "withdraw"),
+        ("call calls called calling", "off", "cancel"),
+        ("carry carries carried carrying", "out", "do"),
+        ("find finds found finding", "out", "learn"),
+    )
+    for verb in verbs.split()
+}
+_PHRASAL_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _PHRASAL)) + r")\b")
+
+
 def content_words(folded: str) -> list[str]:
     """The words of folded text (see `bot.text.fold`) that are not filler, duplicates kept."""
     if "how" in folded or "place" in folded:
         folded = _HOW_FRAME.sub(" ", folded)
+    if " " in folded:
+        folded = _PHRASAL_RE.sub(lambda m: _PHRASAL[m.group(0)], folded)
     return [w for w in folded.split() if w not in STOPWORDS]
 
 
