@@ -14,9 +14,9 @@ from typing import Final
 import aiosqlite
 
 from .errors import MigrationError, SchemaTooNewError
-from .schema import V1_CORE, V2_DECKS_AND_ROLLUPS
+from .schema import V1_CORE, V2_DECKS_AND_ROLLUPS, V3_FIRST_IN_ROUND
 
-MIGRATIONS: Final[tuple[str, ...]] = (V1_CORE, V2_DECKS_AND_ROLLUPS)
+MIGRATIONS: Final[tuple[str, ...]] = (V1_CORE, V2_DECKS_AND_ROLLUPS, V3_FIRST_IN_ROUND)
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 

@@ -78,22 +78,16 @@ async def leaderboard_all(
 _BLOCK_SLOTS: Final = 12  # a week needs at most 7; unused slots hold (-1, -1)
 _NO_RAW: Final = RawSpan(-1, 0, 0)
 
-# Whole blocks from player_spans, then the (at most two) partial hours: answers and
-# first answers in a round for just the students with a 1-hour block in that hour, and
-# rounds that ended then. CROSS JOIN keeps the left table outside: one seek per block or
-# student instead of a scan of the guild. Wins count rounds ended in the window.
+# Whole blocks from player_spans, then the (at most two) partial hours: answers of just
+# the students with a 1-hour block in that hour, and rounds that ended then (wins count
+# rounds ended in the window). CROSS JOIN keeps the left table outside: one seek per
+# block or student instead of a scan of the guild.
 _PARTIAL_HOUR: Final = """
     UNION ALL
-    SELECT a.user_id, a.points, 1, a.correct, 0, 0
+    SELECT a.user_id, a.points, 1, a.correct, a.first_in_round, 0
     FROM player_spans AS e
     CROSS JOIN answers AS a ON a.guild_id = e.guild_id AND a.user_id = e.user_id
                            AND a.answered_at >= :rawN_lo AND a.answered_at < :rawN_hi
-    WHERE e.guild_id = :guild AND e.span = 1 AND e.start = :rawN_hour
-    UNION ALL
-    SELECT rp.user_id, 0, 0, 0, 1, 0
-    FROM player_spans AS e
-    CROSS JOIN round_players AS rp ON rp.guild_id = e.guild_id AND rp.user_id = e.user_id
-                                   AND rp.first_at >= :rawN_lo AND rp.first_at < :rawN_hi
     WHERE e.guild_id = :guild AND e.span = 1 AND e.start = :rawN_hour
     UNION ALL
     SELECT winner_id, 0, 0, 0, 0, 1 FROM rounds

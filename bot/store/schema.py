@@ -336,3 +336,70 @@ WHEN NEW.winner_id IS NOT NULL BEGIN
     ON CONFLICT (guild_id, span, start, user_id) DO UPDATE SET wins = wins + 1;
 END;
 """
+
+
+# Version 3: each answer records whether it was the student's first in its round, so the
+# rollup trigger stops looking round_players up twice per answer and a partial hour of a
+# window reads answers alone. Existing answers take the first by time as the first
+# (version 2 counted the first recorded; they differ only for out-of-order imports).
+V3_FIRST_IN_ROUND: Final = """
+ALTER TABLE answers ADD COLUMN first_in_round INTEGER NOT NULL DEFAULT 0
+    CHECK (first_in_round IN (0, 1));
+UPDATE answers SET first_in_round = 1
+FROM (SELECT guild_id, user_id, answered_at, seq,
+             row_number() OVER (PARTITION BY round_id, user_id ORDER BY answered_at, seq) AS n
+      FROM answers) AS f
+WHERE f.n = 1 AND f.guild_id = answers.guild_id AND f.user_id = answers.user_id
+  AND f.answered_at = answers.answered_at AND f.seq = answers.seq;
+
+-- Only forget() uses it now, by (guild, student).
+DROP INDEX round_players_user;
+CREATE INDEX round_players_user ON round_players (guild_id, user_id);
+
+DROP TRIGGER answers_rollup;
+CREATE TRIGGER answers_rollup AFTER INSERT ON answers BEGIN
+    INSERT INTO player_totals (guild_id, user_id, user_name, points, answers, correct,
+                               best_streak, rounds_played)
+    SELECT NEW.guild_id, NEW.user_id, NEW.user_name, NEW.points, 1, NEW.correct, NEW.streak,
+           NEW.first_in_round
+    WHERE true
+    ON CONFLICT (guild_id, user_id) DO UPDATE SET
+        user_name = excluded.user_name,
+        points = points + excluded.points,
+        answers = answers + 1,
+        correct = correct + excluded.correct,
+        best_streak = max(best_streak, excluded.best_streak),
+        rounds_played = rounds_played + excluded.rounds_played;
+
+    INSERT INTO player_spans (guild_id, span, start, user_id, points, answers, correct, rounds)
+    SELECT NEW.guild_id, k.span,
+           CASE k.span WHEN 144 THEN (NEW.answered_at / 3600000 / 24 - k.back) * 24
+                       ELSE NEW.answered_at / 3600000 - NEW.answered_at / 3600000 % k.span END,
+           NEW.user_id, NEW.points, 1, NEW.correct,
+           NEW.first_in_round
+    FROM span_kinds AS k
+    WHERE true
+    ON CONFLICT (guild_id, span, start, user_id) DO UPDATE SET
+        points = points + excluded.points,
+        answers = answers + 1,
+        correct = correct + excluded.correct,
+        rounds = rounds + excluded.rounds;
+
+    INSERT INTO player_topics (guild_id, user_id, topic, points, answers, correct)
+    VALUES (NEW.guild_id, NEW.user_id, NEW.topic, NEW.points, 1, NEW.correct)
+    ON CONFLICT (guild_id, user_id, topic) DO UPDATE SET
+        points = points + excluded.points,
+        answers = answers + 1,
+        correct = correct + excluded.correct;
+
+    INSERT INTO round_players (round_id, user_id, guild_id, user_name, first_at,
+                               points, answers, correct)
+    VALUES (NEW.round_id, NEW.user_id, NEW.guild_id, NEW.user_name, NEW.answered_at,
+            NEW.points, 1, NEW.correct)
+    ON CONFLICT (round_id, user_id) DO UPDATE SET
+        user_name = excluded.user_name,
+        points = points + excluded.points,
+        answers = answers + 1,
+        correct = correct + excluded.correct;
+END;
+"""

@@ -1,8 +1,9 @@
 """The store: the only module that speaks SQL. One aiosqlite connection, named methods.
 
 Every public method takes the store's lock, so one coroutine's transaction can never
-swallow another's statements on the shared connection. Single-statement writes run in
-autocommit mode and are committed (in the WAL) when the method returns.
+swallow another's statements on the shared connection. Writes are committed (to the WAL,
+which survives the process being killed) before the method returns; a second connection
+checkpoints in the background (checkpoints.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Final, Self
 import aiosqlite
 
 from . import guilds, maintenance, privacy, reports, writes
+from .checkpoints import WRITES_PER_CHECKPOINT, Checkpointer
 from .errors import NotADatabaseError, StoreError, UnknownQuestionError, UnknownRoundError
 from .migrations import migrate, user_version
 from .rows import (
@@ -41,15 +43,20 @@ from .rows import (
 from .times import to_ms
 
 BUSY_TIMEOUT_MS: Final = 5_000
+# Backstop only: checkpoints normally run in the background (checkpoints.py).
+AUTOCHECKPOINT_PAGES: Final = 10_000
+# forget() and batches of answers rewrite many pages: checkpoint soon after them.
+HEAVY_WRITE: Final = WRITES_PER_CHECKPOINT
 
 
 class Store:
     """Persistence for rounds, answers, leaderboards, guild settings and guild decks."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path, checkpointer: Checkpointer) -> None:
         """Use `await Store.open(path)`; this only wraps an already migrated connection."""
         self._db = db
         self._path = path
+        self._checkpointer = checkpointer
         self._lock = asyncio.Lock()
         self._closed = False
 
@@ -70,6 +77,7 @@ class Store:
         try:
             await cls._configure(db)
             await migrate(db, str(where))
+            checkpointer = await Checkpointer.open(where)
         except sqlite3.Error as exc:
             await db.close()
             if exc.sqlite_errorname in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
@@ -81,7 +89,7 @@ class Store:
         except BaseException:
             await db.close()
             raise
-        return cls(db, where)
+        return cls(db, where, checkpointer)
 
     @staticmethod
     async def _configure(db: aiosqlite.Connection) -> None:
@@ -90,12 +98,14 @@ class Store:
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
 
     async def close(self) -> None:
         async with self._lock:
             if not self._closed:
                 self._closed = True
-                await self._db.close()
+                await self._checkpointer.close()
+                await self._db.close()  # the last connection out checkpoints the rest
 
     async def __aenter__(self) -> Self:
         return self
@@ -113,7 +123,7 @@ class Store:
         return self._path
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction(self, weight: int = 1) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -123,15 +133,18 @@ class Store:
                 if self._db.in_transaction:
                     await self._db.execute("ROLLBACK")
                 raise
+            self._checkpointer.note(weight)
 
     async def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> int:
         """Run one statement (autocommit); returns the number of rows changed."""
         async with self._lock, self._db.execute(sql, params) as cursor:
+            self._checkpointer.note()
             return cursor.rowcount
 
     async def _insert(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> int | None:
         """Run one INSERT (autocommit); returns the new rowid, None if nothing was inserted."""
         async with self._lock, self._db.execute(sql, params) as cursor:
+            self._checkpointer.note()
             return cursor.lastrowid if cursor.rowcount > 0 else None
 
     # -- rounds, questions, answers --------------------------------------------------
@@ -151,7 +164,8 @@ class Store:
         """Record a new round; returns its id."""
         params = (guild_id, channel_id, started_by, deck, topic, mode, question_count, seconds)
         round_id = await self._insert(writes.INSERT_ROUND, (*params, to_ms(started_at)))
-        assert round_id is not None  # a plain INSERT either inserts or raises
+        if round_id is None:  # a plain INSERT inserts or raises; this keeps mypy honest
+            raise StoreError("The round could not be recorded.")
         return round_id
 
     async def open_question(
@@ -195,8 +209,10 @@ class Store:
     async def record_answers(self, answers: Iterable[NewAnswer]) -> int:
         """Record many answers in one transaction (imports, benchmarks); all or nothing."""
         params = [writes.answer_params(answer) for answer in answers]
+        if not params:
+            return 0
         async with (
-            self._transaction() as db,
+            self._transaction(HEAVY_WRITE) as db,
             db.executemany(writes.INSERT_ANSWER, params) as cursor,
         ):
             if cursor.rowcount != len(params):
@@ -276,7 +292,7 @@ class Store:
         Their answers and totals are deleted; rounds they won lose the winner, rounds they
         started and decks they added stay but are attributed to user 0.
         """
-        async with self._transaction() as db:
+        async with self._transaction(HEAVY_WRITE) as db:
             return await privacy.forget(db, user_id, guild_id)
 
     # -- guild settings and decks ---------------------------------------------------------

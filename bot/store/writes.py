@@ -25,12 +25,14 @@ SELECT id, ?, ?, ?, ? FROM rounds WHERE id = ?
 # under the wrong guild; inserts nothing when the question does not exist.
 INSERT_ANSWER: Final = """
 INSERT INTO answers (guild_id, user_id, answered_at, seq, question_id, round_id, user_name,
-                     attempt, correct, points, response_ms, streak, topic)
+                     attempt, correct, points, response_ms, streak, topic, first_in_round)
 SELECT r.guild_id, :user_id, :answered_at,
        (SELECT count(*) FROM answers AS same
         WHERE same.guild_id = r.guild_id AND same.user_id = :user_id
           AND same.answered_at = :answered_at),
-       q.id, q.round_id, :user_name, :attempt, :correct, :points, :response_ms, :streak, q.topic
+       q.id, q.round_id, :user_name, :attempt, :correct, :points, :response_ms, :streak, q.topic,
+       NOT EXISTS (SELECT 1 FROM round_players AS rp
+                   WHERE rp.round_id = q.round_id AND rp.user_id = :user_id)
 FROM questions AS q JOIN rounds AS r ON r.id = q.round_id
 WHERE q.id = :question_id
 """

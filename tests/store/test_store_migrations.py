@@ -37,7 +37,7 @@ EXPECTED_TABLES = [
 async def test_empty_file_is_migrated_to_the_latest_schema(db_path: Path) -> None:
     assert not db_path.parent.exists()  # open creates the folder
     async with await Store.open(db_path) as store:
-        assert await store.schema_version() == SCHEMA_VERSION == 2
+        assert await store.schema_version() == SCHEMA_VERSION == 3
     assert user_tables(db_path) == EXPECTED_TABLES
 
 
@@ -103,7 +103,7 @@ async def test_upgrade_from_version_1_keeps_the_data_and_fills_the_rollups(
     _make_version_1(db_path)
     now = T0 + timedelta(minutes=2)
     async with await Store.open(db_path) as store:
-        assert await store.schema_version() == 2
+        assert await store.schema_version() == SCHEMA_VERSION
         assert (await store.get_settings(1)).default_seconds == 33
 
         board = await store.leaderboard(1, "all", now)
@@ -155,7 +155,7 @@ async def test_database_from_a_newer_bot_is_refused_with_a_readable_message(
     assert isinstance(caught.value, StoreError)
     assert str(db_path) in message
     assert "newer version of the study bot" in message
-    assert "schema 5, this version knows 2" in message
+    assert f"schema 5, this version knows {SCHEMA_VERSION}" in message
     assert "restore a backup" in message
     with sqlite3.connect(db_path) as raw:  # and nothing was touched
         assert raw.execute("PRAGMA user_version").fetchone() == (5,)
@@ -175,13 +175,39 @@ async def test_a_file_that_is_not_a_database_is_refused(db_path: Path) -> None:
 async def test_a_failing_migration_rolls_back_to_the_previous_version(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = (migrations.MIGRATIONS[0], "CREATE TABLE half_done (x);\nSELECT * FROM nowhere;")
-    monkeypatch.setattr(migrations, "MIGRATIONS", broken)
-    with pytest.raises(MigrationError, match="left at schema 1"):
+    last = len(migrations.MIGRATIONS)
+    broken = "CREATE TABLE half_done (x);\nSELECT * FROM nowhere;"
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:-1], broken))
+    with pytest.raises(MigrationError, match=f"left at schema {last - 1}"):
         await Store.open(db_path)
-    with sqlite3.connect(db_path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (1,)
+    with sqlite3.connect(db_path) as raw:  # the earlier steps stay applied
+        assert raw.execute("PRAGMA user_version").fetchone() == (last - 1,)
         assert "half_done" not in user_tables(db_path)
+    monkeypatch.undo()
+    async with await Store.open(db_path) as store:  # and the real step applies later
+        assert await store.schema_version() == last
+
+
+async def test_upgrade_from_version_2_marks_each_students_first_answer_in_a_round(
+    db_path: Path,
+) -> None:
+    """Version 3 adds answers.first_in_round; the weekly board reads it in partial hours."""
+    _make_version_1(db_path)
+    with sqlite3.connect(db_path) as raw:
+        for statement in migrations.split_statements(migrations.MIGRATIONS[1]):
+            raw.execute(statement)
+        raw.execute("PRAGMA user_version = 2")
+    async with await Store.open(db_path) as store:
+        assert await store.schema_version() == 3
+        # A window that starts mid-hour, just before round 2's answers (read raw).
+        now = T0 + timedelta(days=7, milliseconds=500)
+        week = await store.leaderboard(1, "week", now)
+        assert [(e.user_id, e.answers, e.rounds_played) for e in week] == [(8, 1, 1), (7, 1, 1)]
+    with sqlite3.connect(db_path) as raw:
+        firsts = raw.execute(
+            "SELECT round_id, user_id, first_in_round FROM answers ORDER BY round_id, user_id"
+        ).fetchall()
+    assert firsts == [(1, 7, 1), (1, 8, 1), (2, 7, 1), (2, 8, 1), (3, 7, 1)]
 
 
 def test_migrations_split_into_whole_statements_including_triggers() -> None:

@@ -101,6 +101,7 @@ async def test_record_answers_in_bulk_is_all_or_nothing(store: Store) -> None:
     round_id = await store.start_round(1, 2, 3, "korea", None, "classic", 5, 15, T0)
     question = await store.open_question(round_id, 1, "f", "dates", T0)
     good = NewAnswer(question, 7, "ann", "1950", True, 10, 900, 1, T0)
+    assert await store.record_answers([]) == 0
     assert await store.record_answers([good, good]) == 2
     with pytest.raises(UnknownQuestionError):
         await store.record_answers([good, NewAnswer(999, 7, "ann", "x", True, 10, 1, 1, T0)])
