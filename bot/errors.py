@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """What someone typed, cut short enough that the advice after it is still read."""
+    text = " ".join(text.split())
+    return f'"{text}"' if len(text) <= limit else f'"{text[: limit - 1]}…"'
+
+
 class StudyBotError(Exception):
     """Base class for every error the study bot reports to a person."""
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.deck import Deck, deck_from_bytes
-from bot.errors import DeckError, StudyBotError
+from bot.errors import DeckError, StudyBotError, quoted
 from bot.knowledge import Knowledge
 from bot.limits import MAX_DECKS_PER_GUILD
 from bot.store.rows import GuildDeckRow
@@ -91,8 +91,8 @@ class GuildDecks:
         deck = self.knowledge.deck(name, guild_id)
         if deck is None or name not in self.knowledge.guild_deck_names(guild_id):
             if any(d.name == name for d in self.knowledge.shipped):
-                raise DeckRefused(f'"{name}" comes with the bot and cannot be removed.')
-            raise DeckRefused(f'This server has no deck called "{name}". See /deck list.')
+                raise DeckRefused(f"{quoted(name)} comes with the bot and cannot be removed.")
+            raise DeckRefused(f"This server has no deck called {quoted(name)}. See /deck list.")
         await self.store.remove_guild_deck(guild_id, name)
         self.knowledge.remove_guild_deck(guild_id, name)
         return deck

@@ -76,14 +76,20 @@ class _StudyBotMixin:
         if not self.reads_messages:
             log.warning(NO_MESSAGE_CONTENT)
 
-    async def on_ready(self) -> None:
-        bot: Any = self
-        log.info("logged in as %s in %d servers", bot.user, len(bot.guilds))
-        # discord.py calls on_ready again after every new gateway session; only the first
-        # one may close the rounds a crash left open, or it would end the running ones.
+    async def connect(self, *, reconnect: bool = True) -> None:
+        # Close the rounds a crash left open before the gateway delivers anything: once it
+        # does, /quiz start may open a new round (even before on_ready, which waits for
+        # every server), and recovering after that would end the new round as well.
+        # connect() runs once per start (discord.py reconnects inside it), and `sync`
+        # only logs in, so it never touches the rounds of a bot that is running.
         if not self._recovered:
             self._recovered = True
             await self.engine.recover()
+        await super().connect(reconnect=reconnect)  # type: ignore[misc]
+
+    async def on_ready(self) -> None:
+        bot: Any = self
+        log.info("logged in as %s in %d servers", bot.user, len(bot.guilds))
 
     async def close(self) -> None:
         engine = getattr(self, "engine", None)

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.errors import StudyBotError
 from bot.limits import MAX_INPUT_CHARS
+from bot.text import fold
 from cogs import render
 from cogs.components import suggestions_view
 
@@ -53,7 +54,9 @@ class AskCog(commands.Cog):
     @app_commands.describe(name="Start typing a question and pick it from the list")
     async def fact(self, interaction: discord.Interaction[Any], name: str) -> None:
         entry = self.knowledge.get(name, interaction.guild_id)
-        if entry is None:  # typed instead of picked: take the best completion
+        # Typed instead of picked: take the best completion, if there is anything to complete
+        # (with nothing, suggest lists facts in deck order and the first would be shown).
+        if entry is None and fold(name):
             found = self.knowledge.suggest(name, interaction.guild_id, limit=1)
             entry = found[0] if found else None
         if entry is None:

@@ -31,8 +31,14 @@ def player_of(user: discord.abc.User) -> Player:
     return Player(user.id, user.display_name)
 
 
+#: Discord refuses a message longer than this, and the person would get no answer at all.
+MAX_MESSAGE_CHARS = 2000
+
+
 async def reply_privately(interaction: discord.Interaction[Any], text: str) -> None:
     """An ephemeral reply, whether or not the interaction was answered already."""
+    if len(text) > MAX_MESSAGE_CHARS:  # a refusal may quote what someone typed
+        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True)
     else:

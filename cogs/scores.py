@@ -40,6 +40,7 @@ class ConfirmForget(discord.ui.View):
     ) -> None:
         bot = study_bot(interaction)
         guild_id = guild_id_of(interaction)
+        bot.engine.forget(guild_id, interaction.user.id)  # running rounds first: no write-back
         removed = await bot.services.store.forget(interaction.user.id, guild_id)
         self.stop()
         await interaction.response.edit_message(

@@ -22,8 +22,13 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "run_bot.py", *args],
-        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, env={**ENV, **(env or {})},
-    )  # fmt: skip
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**ENV, **(env or {})},
+    )
 
 
 def test_ask_json_one_object_per_line_in_order() -> None:

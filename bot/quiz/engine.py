@@ -209,6 +209,13 @@ class QuizEngine:
         run.skip = True
         run.wake.set()
 
+    def forget(self, guild_id: int, user_id: int) -> None:
+        """Drop a member from the rounds running in a server, so that a round ending after
+        /forgetme does not write them back (as its winner, say)."""
+        for run in self._rounds.values():
+            if run.round.where.guild_id == guild_id:
+                run.round.forget(user_id)
+
     async def shutdown(self) -> None:
         """Stop every round cleanly (the bot is going down) and wait for them to finish."""
         tasks = []

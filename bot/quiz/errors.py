@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.errors import StudyBotError
+from bot.errors import StudyBotError, quoted
 
 
 class QuizError(StudyBotError):
@@ -29,9 +29,9 @@ class NotAllowed(QuizError):
 
 class NoQuestions(QuizError):
     def __init__(self, topic: str | None, deck: str | None) -> None:
-        what = f'topic "{topic}"' if topic else "these decks"
+        what = f"topic {quoted(topic)}" if topic else "these decks"
         if deck:
-            what += f' in deck "{deck}"'
+            what += f" in deck {quoted(deck)}"
         super().__init__(
             f"There are no questions for {what}. Pick another topic (or leave it empty)."
         )

@@ -267,6 +267,17 @@ class Round:
             tuple(q.scorers), counts, last,
         )  # fmt: skip
 
+    def forget(self, player_id: int) -> None:
+        """Drop everything this round holds about a player (they asked to be forgotten)."""
+        self.tallies.pop(player_id, None)
+        q = self.question
+        if q is not None:
+            q.attempts.pop(player_id, None)
+            q.picks.pop(player_id, None)
+            if player_id in q.correct_ids:
+                q.correct_ids.remove(player_id)
+            q.scorers = [(p, pts) for p, pts in q.scorers if p.id != player_id]
+
     def finish(self, reason: EndReason) -> RoundEnded:
         if self.state in (State.OPEN, State.GRACE):
             raise QuestionNotOpen()  # close the open question first

@@ -42,6 +42,8 @@ class RecordedRequest:
     status: int = 0
     #: ``True`` when the response came from :meth:`FakeDiscord.fail_next`.
     injected: bool = False
+    #: The request headers as sent (``Authorization`` carries the bot token).
+    headers: dict[str, str] = field(default_factory=dict)
 
     def matches(self, method: str | None = None, path_regex: str | None = None) -> bool:
         """``method`` compares case-insensitively; ``path_regex`` must match the

@@ -125,6 +125,7 @@ def make_middleware(state: FakeState) -> Any:
         record = RecordedRequest(
             seq, request.method, rel, dict(request.query), body, files, time.monotonic()
         )
+        record.headers = dict(request.headers)
         fault = next((f for f in state.faults if f.matches(request.method, rel)), None)
         response: web.StreamResponse
         if fault is not None:

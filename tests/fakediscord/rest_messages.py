@@ -45,10 +45,19 @@ def invalid_body(body: JSON) -> str | None:
         return "embeds: Must be 10 or fewer in length."
     total = 0
     for embed in embeds:
+        if len(str(embed.get("title") or "")) > 256:
+            return "embeds.title: Must be 256 or fewer in length."
         if len(str(embed.get("description") or "")) > 4096:
             return "embeds.description: Must be 4096 or fewer in length."
+        if len(str((embed.get("footer") or {}).get("text") or "")) > 2048:
+            return "embeds.footer.text: Must be 2048 or fewer in length."
         if len(embed.get("fields") or []) > 25:
             return "embeds.fields: Must be 25 or fewer in length."
+        for f in embed.get("fields") or []:
+            if not 1 <= len(str(f.get("name") or "")) <= 256:
+                return "embeds.fields.name: Must be between 1 and 256 in length."
+            if not 1 <= len(str(f.get("value") or "")) <= 1024:
+                return "embeds.fields.value: Must be between 1 and 1024 in length."
         total += len(str(embed.get("title") or "")) + len(str(embed.get("description") or ""))
         total += sum(
             len(str(f.get("name", ""))) + len(str(f.get("value", "")))
@@ -58,6 +67,21 @@ def invalid_body(body: JSON) -> str | None:
         return "embeds: Embed size exceeds maximum size of 6000"
     if len(body.get("components") or []) > 5 and not int(body.get("flags") or 0) & (1 << 15):
         return "components: Must be 5 or fewer in length."
+    return invalid_choices(body.get("choices"))
+
+
+def invalid_choices(choices: list[JSON] | None) -> str | None:
+    """Autocomplete results (callback type 8): at most 25, names of 1-100 characters,
+    string values of at most 100."""
+    if choices is None:
+        return None
+    if len(choices) > 25:
+        return "choices: Must be 25 or fewer in length."
+    for choice in choices:
+        if not 1 <= len(str(choice.get("name") or "")) <= 100:
+            return "choices.name: Must be between 1 and 100 in length."
+        if isinstance(choice.get("value"), str) and len(choice["value"]) > 100:
+            return "choices.value: Must be 100 or fewer in length."
     return None
 
 
@@ -314,8 +338,11 @@ class MessageRoutes(MessageOps):
 
 async def serve_attachment(state: FakeState, request: web.Request) -> web.Response:
     """``GET /attachments/{attachment_id}/{filename}``: the uploaded bytes."""
-    blob: Any = state.blobs.get(int(request.match_info["attachment_id"]))
+    attachment_id = int(request.match_info["attachment_id"])
+    blob: Any = state.blobs.get(attachment_id)
     if blob is None:
         return web.Response(status=404, text="no such attachment")
+    state.downloads.append(attachment_id)
+    state.changed()
     _, content_type, data = blob
     return web.Response(body=data, content_type=content_type or "application/octet-stream")

@@ -63,8 +63,16 @@ class FakeDiscord(UserActions, BotControl):
         self._bots: list[tuple[discord.Client, asyncio.Task[None]]] = []
 
     # -- lifecycle -----------------------------------------------------------------
-    async def start(self) -> Self:
-        """Listen on an ephemeral port and point discord.py at this server."""
+    async def start(self, *, point_client: bool = True) -> Self:
+        """Listen on an ephemeral port and point discord.py at this server.
+
+        With ``point_client=False`` this process's discord.py is left alone: for a bot
+        running in another process (given ``rest_base`` and ``gateway_url``), and then
+        several fakes may run at once.
+        """
+        if not point_client:
+            await self._listen()
+            return self
         if FakeDiscord._active is not None:
             raise RuntimeError("another FakeDiscord is running; stop it first")
         FakeDiscord._active = self

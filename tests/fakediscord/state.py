@@ -48,6 +48,8 @@ class FakeState:
         self.global_commands: dict[str, JSON] = {}
         self.guild_commands: dict[int, dict[str, JSON]] = {}
         self.blobs: dict[int, tuple[str, str | None, bytes]] = {}
+        #: Attachment ids in the order they were downloaded (``GET /attachments/...``).
+        self.downloads: list[int] = []
         self.dm_channels: dict[int, FakeChannel] = {}
         self.faults: list[Fault] = []
         #: Echo the bot's own non-ephemeral messages/edits/reactions on the gateway.
@@ -83,11 +85,13 @@ class FakeState:
                 raise TimeoutError(
                     f"timed out after {timeout}s waiting for {what}\n{self.digest()}"
                 )
-            event = self._event
+            # asyncio.wait, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+            # that arrives as the event fires, and a cancelled waiter then hangs to its timeout.
+            waiter = asyncio.ensure_future(self._event.wait())
             try:
-                await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                continue
+                await asyncio.wait({waiter}, timeout=remaining)
+            finally:
+                waiter.cancel()
 
     def digest(self, last: int = 15) -> str:
         """A short text summary of recent requests, for failure messages."""
