@@ -98,28 +98,26 @@ class _StudyBotMixin:
         await super().close()  # type: ignore[misc]
 
 
+def _client_options(reads_messages: bool) -> dict[str, Any]:
+    """What every study bot client is built with: intents, no pings, no text commands."""
+    return {
+        "command_prefix": commands.when_mentioned,
+        "intents": intents(reads_messages),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "help_command": None,
+    }
+
+
 class StudyBot(_StudyBotMixin, commands.Bot):
     def __init__(self, services: Services, *, reads_messages: bool = True, **kwargs: Any) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=intents(reads_messages),
-            allowed_mentions=discord.AllowedMentions.none(),
-            help_command=None,
-            **kwargs,
-        )
+        super().__init__(**_client_options(reads_messages), **kwargs)
         self._init_study(services, reads_messages)
 
 
 class ShardedStudyBot(_StudyBotMixin, commands.AutoShardedBot):
     def __init__(self, services: Services, *, reads_messages: bool = True, **kwargs: Any) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=intents(reads_messages),
-            allowed_mentions=discord.AllowedMentions.none(),
-            help_command=None,
-            shard_count=services.settings.shard_count,
-            **kwargs,
-        )
+        shards = services.settings.shard_count
+        super().__init__(**_client_options(reads_messages), shard_count=shards, **kwargs)
         self._init_study(services, reads_messages)
 
 
