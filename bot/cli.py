@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", parents=[common], help="publish the slash commands to Discord (global)")
     backup = sub.add_parser("backup", parents=[common], help="copy the database safely, even live")
     backup.add_argument("dest", type=Path)
+    restore = sub.add_parser(
+        "restore", parents=[common], help="put a backup in place of the database (bot stopped)"
+    )
+    restore.add_argument("backup", type=Path)
     return parser
 
 
@@ -191,7 +195,15 @@ async def backup_database(source: Path, dest: Path, out: TextIO) -> int:
         written = await store.backup(dest)
         check = await store.integrity_check()
     out.write(f"Backed up {source} to {written} (integrity: {check}).\n")
-    out.write(f"To restore: stop the bot, copy {written} over {source}, start the bot.\n")
+    out.write(f"To restore: stop the bot, run `study-bot restore {written}`, start the bot.\n")
+    return 0
+
+
+def cmd_restore(backup: Path, target: Path, out: TextIO) -> int:
+    from bot.store.maintenance import restore
+
+    check = restore(backup, target)
+    out.write(f"Restored {target} from {backup} (integrity: {check}). Start the bot again.\n")
     return 0
 
 
@@ -211,6 +223,8 @@ def run_command(
             return cmd_judge(args, out, inp)
         if args.command == "check-deck":
             return cmd_check_deck(args.paths, out, err)
+        if args.command == "restore":
+            return cmd_restore(args.backup, settings.database_path, out)
         if args.command == "backup":
             if not settings.database_path.exists():
                 raise StudyBotError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -163,6 +164,8 @@ async def main(settings: Settings) -> int:
     assert settings.discord_token is not None
     token = settings.discord_token.get_secret_value()
     services = await build_services(settings)
+    gc.collect()
+    gc.freeze()  # decks and indexes live as long as the bot: keep them out of GC pauses
     try:
         reads_messages = True
         while True:

@@ -11,6 +11,8 @@ from discord.ext import commands
 
 from bot.errors import StudyBotError
 from bot.limits import MAX_INPUT_CHARS
+from bot.lookup import Entry
+from bot.quiz import InPlay
 from bot.text import fold
 from cogs import render
 from cogs.components import suggestions_view
@@ -25,6 +27,12 @@ MENTION = re.compile(r"@everyone|@here|<(?:@[!&]?|#)\d+>")
 def without_mentions(text: str) -> str:
     """The question without Discord mention markup, which is never part of what is asked."""
     return " ".join(MENTION.sub(" ", text).split())
+
+
+def no_peeking(bot: StudyBot, interaction: discord.Interaction[Any], entry: Entry) -> None:
+    """Refuse (privately) to show a fact that a round in this server is about to ask."""
+    if interaction.guild_id is not None and bot.engine.in_play(interaction.guild_id, entry.key):
+        raise InPlay()
 
 
 class AskCog(commands.Cog):
@@ -48,6 +56,7 @@ class AskCog(commands.Cog):
             else:
                 await interaction.response.send_message(text, view=view, ephemeral=True)
             return
+        no_peeking(self.bot, interaction, answer.entry)
         await interaction.response.send_message(embed=render.answer_embed(answer, question))
 
     @app_commands.command(name="fact", description="Show one fact card from the decks")
@@ -61,6 +70,7 @@ class AskCog(commands.Cog):
             entry = found[0] if found else None
         if entry is None:
             raise StudyBotError("No fact matches that. Start typing and pick one from the list.")
+        no_peeking(self.bot, interaction, entry)
         await interaction.response.send_message(embed=render.fact_embed(entry))
 
     @fact.autocomplete("name")

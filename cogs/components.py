@@ -10,7 +10,7 @@ import discord
 
 from bot.errors import StudyBotError
 from bot.lookup import Match
-from bot.quiz import Player
+from bot.quiz import InPlay, Player
 from cogs.render import LETTERS, clean, fact_embed
 
 if TYPE_CHECKING:
@@ -146,6 +146,9 @@ class FactButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"fact
         entry = bot.services.knowledge.get(self.key, interaction.guild_id)
         if entry is None:
             await reply_privately(interaction, "That fact is no longer in the decks.")
+            return
+        if interaction.guild_id is not None and bot.engine.in_play(interaction.guild_id, entry.key):
+            await reply_privately(interaction, str(InPlay()))
             return
         await interaction.response.send_message(embed=fact_embed(entry), ephemeral=True)
 

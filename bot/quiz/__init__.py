@@ -4,6 +4,7 @@ from bot.quiz.clock import Clock, RealClock, VirtualClock
 from bot.quiz.engine import QuizEngine, QuizStore
 from bot.quiz.errors import (
     AlreadyAnswered,
+    InPlay,
     NoQuestions,
     NoRoundRunning,
     NotAllowed,
@@ -35,6 +36,7 @@ __all__ = [
     "CloseReason",
     "EndReason",
     "HintRevealed",
+    "InPlay",
     "Mode",
     "NoQuestions",
     "NoRoundRunning",

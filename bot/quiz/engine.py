@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,7 +104,6 @@ class _Running:
     question_id: int | None = None
     skip: bool = False
     end_reason: EndReason | None = None
-    lateness: list[float] = field(default_factory=list)
 
 
 class QuizEngine:
@@ -126,7 +126,8 @@ class QuizEngine:
         # Typed answers per member and channel: a burst of 4, then 2 a second. Spam beyond
         # that is not judged at all, so it costs the spammer and nobody else.
         self.answer_limit = RateLimiter(rate=2.0, burst=4, now=clock.now)
-        self.lateness: list[float] = []  # seconds each question closed after it was due
+        # Seconds each recent question closed after it was due (benchmarks, health checks).
+        self.lateness: deque[float] = deque(maxlen=10_000)
 
     # -- starting and stopping -----------------------------------------------------------
 
@@ -208,6 +209,18 @@ class QuizEngine:
         run = self._check(channel_id, by, is_teacher, "skip a question in")
         run.skip = True
         run.wake.set()
+
+    def in_play(self, guild_id: int, key: str) -> bool:
+        """Whether a fact is the open or a coming question of a round in this server: looking
+        it up now would hand its answer round."""
+        for run in self._rounds.values():
+            rnd = run.round
+            if rnd.where.guild_id != guild_id or rnd.state.name == "ENDED":
+                continue
+            first = rnd.asked - 1 if rnd.state in (State.OPEN, State.GRACE) else rnd.asked
+            if any(e.key == key for e in rnd.entries[max(first, 0) :]):
+                return True
+        return False
 
     def forget(self, guild_id: int, user_id: int) -> None:
         """Drop a member from the rounds running in a server, so that a round ending after

@@ -45,3 +45,11 @@ class AlreadyAnswered(QuizError):
 class QuestionNotOpen(QuizError):
     def __init__(self) -> None:
         super().__init__("This question is closed. Wait for the next one!")
+
+
+class InPlay(QuizError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That one is a question in the quiz running now, so no peeking! Ask me again "
+            "after the round."
+        )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import StudyBotError
 
-class StoreError(Exception):
+
+class StoreError(StudyBotError):
     """Base class for every error the store raises on purpose."""
 
 

@@ -63,3 +63,27 @@ async def diagnostics(db: aiosqlite.Connection) -> Diagnostics:
         synchronous=_SYNCHRONOUS.get(int(str(synchronous)), str(synchronous)),
         busy_timeout_ms=int(str(await _pragma(db, "busy_timeout"))),
     )
+
+
+def restore(backup_path: Path, target: Path) -> str:
+    """Put a backup in place of the database (the bot must be stopped); returns the check.
+
+    The backup is checked first, and the target's -wal and -shm files are removed: after a
+    crash SQLite would otherwise replay the old write-ahead log over the restored file.
+    """
+    if not backup_path.is_file():
+        raise BackupError(f"There is no backup at {backup_path}.")
+    try:
+        with sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True) as check:
+            result = "\n".join(str(r[0]) for r in check.execute("PRAGMA integrity_check"))
+    except sqlite3.Error as exc:
+        raise BackupError(f"{backup_path} is not a study bot database ({exc}).") from exc
+    if result != "ok":
+        raise BackupError(f"The backup {backup_path} is damaged ({result}); pick another one.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.restoring")
+    partial.write_bytes(backup_path.read_bytes())
+    for suffix in ("-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    partial.replace(target)
+    return result

@@ -205,3 +205,31 @@ async def test_a_round_nobody_answers_ends_itself(study: Study) -> None:
     assert embed_of(results)["footer"]["text"].startswith("2 questions")
     await clock.advance(60)
     assert not [m for m in fake.messages_in("quiz") if "Question 3/5" in m.text()]
+
+
+async def test_no_peeking_at_a_question_of_the_running_round(study: Study) -> None:
+    """/ask, /fact and 'did you mean' refuse, privately, to hand out a quiz question's answer
+    while the round runs in the server; after the round they answer again."""
+    await study.start_quiz("alice", questions=2, seconds=20, mode="typed")
+    rnd = study.round_in()
+    open_fact = rnd.entries[0].fact
+    coming_fact = rnd.entries[1].fact
+    for fact in (open_fact, coming_fact):
+        ix = await study.fake.slash(
+            "ask", {"question": fact.question}, user="bob", channel="general"
+        )
+        reply = await ix.response()
+        assert reply.ephemeral and "no peeking" in reply.content
+        assert fact.answer not in reply.content
+        card = await (await study.fake.slash("fact", {"name": f"korean_war/{fact.id}"})).response()
+        assert card.ephemeral and "no peeking" in card.content
+    # nothing public gave the answer away
+    assert not any(
+        open_fact.answer in (m.content + str(m.embeds)) for m in study.fake.messages_in("general")
+    )
+    await study.fake.slash("quiz stop", {}, user="alice", channel="quiz")
+    await study.clock.advance(1)
+    await eventually(lambda: study.bot.engine.running(study.fake.channel_id("quiz")) is None, "end")
+    after = await (await study.fake.slash("ask", {"question": open_fact.question})).response()
+    assert not after.ephemeral
+    assert fields_of(after.embeds[0])["Answer"] == open_fact.answer
