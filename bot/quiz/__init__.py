@@ -1,7 +1,7 @@
 """Timed quiz rounds: the state machine, scoring, events and the engine that runs them."""
 
 from bot.quiz.clock import Clock, RealClock, VirtualClock
-from bot.quiz.engine import QuizEngine, QuizStore
+from bot.quiz.engine import QuizEngine
 from bot.quiz.errors import (
     AlreadyAnswered,
     InPlay,
@@ -25,9 +25,9 @@ from bot.quiz.events import (
     RoundEnded,
     Where,
 )
+from bot.quiz.ports import QuizStore, Transport
 from bot.quiz.round import Round, RoundConfig
 from bot.quiz.scoring import Scoring, hint_text
-from bot.quiz.transport import Transport
 
 __all__ = [
     "AlreadyAnswered",

@@ -14,8 +14,7 @@ import random
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from bot.knowledge import Knowledge
 from bot.quiz.clock import Clock, to_datetime
@@ -34,8 +33,8 @@ from bot.quiz.events import (
     RoundEnded,
     Where,
 )
+from bot.quiz.ports import QuizStore, Transport
 from bot.quiz.round import Round, RoundConfig, State
-from bot.quiz.transport import Transport
 from bot.ratelimit import RateLimiter
 from bot.store.rows import ClosedRound
 from bot.store.rows import EndReason as StoreEndReason
@@ -52,48 +51,6 @@ _STORE_REASON: dict[EndReason, StoreEndReason] = {
     EndReason.STOPPED: "stopped",
     EndReason.IDLE: "idle",
 }
-
-
-class QuizStore(Protocol):
-    """The store methods the engine uses (bot.store.Store has them)."""
-
-    async def start_round(
-        self,
-        guild_id: int,
-        channel_id: int,
-        started_by: int,
-        deck: str,
-        topic: str | None,
-        mode: str,
-        question_count: int,
-        seconds: int,
-        started_at: datetime,
-    ) -> int: ...
-
-    async def open_question(
-        self, round_id: int, position: int, fact_id: str, topic: str, opened_at: datetime
-    ) -> int: ...
-
-    async def record_answer(
-        self,
-        question_id: int,
-        user_id: int,
-        user_name: str,
-        attempt: str,
-        correct: bool,
-        points: int,
-        response_ms: int,
-        streak: int,
-        answered_at: datetime,
-    ) -> None: ...
-
-    async def close_question(self, question_id: int, closed_at: datetime) -> None: ...
-
-    async def close_open_rounds(self, now: datetime) -> list[ClosedRound]: ...
-
-    async def end_round(
-        self, round_id: int, ended_at: datetime, reason: StoreEndReason, winner_id: int | None
-    ) -> None: ...
 
 
 @dataclass
