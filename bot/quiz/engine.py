@@ -59,6 +59,8 @@ class _Running:
     task: asyncio.Task[RoundEnded | None] | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     question_id: int | None = None
+    closing: bool = False  # the question's time is up; answers are no longer taken
+    saving: set[asyncio.Future[None]] = field(default_factory=set)  # answers being committed
     skip: bool = False
     end_reason: EndReason | None = None
 
@@ -212,7 +214,7 @@ class QuizEngine:
     ) -> AnswerJudged | None:
         """A message in a channel. None when it is not an answer (no open typed question)."""
         run = self._rounds.get(channel_id)
-        if run is None or run.question_id is None:
+        if run is None or run.question_id is None or run.closing:
             return None
         rnd = run.round
         if rnd.state not in (State.OPEN, State.GRACE) or rnd.config.mode.value != "typed":
@@ -232,7 +234,7 @@ class QuizEngine:
         if run is None or run.question_id is None:
             raise NoRoundRunning()
         rnd = run.round
-        if rnd.question is None or rnd.question.number != number:
+        if rnd.question is None or rnd.question.number != number or run.closing:
             raise QuestionNotOpen()
         judged = rnd.choose(player, option, self.clock.now())
         return await self._record(run, judged)
@@ -242,6 +244,12 @@ class QuizEngine:
         question = rnd.question
         assert question is not None and run.question_id is not None
         now = self.clock.now()
+        if judged.first:
+            # The grace period starts now, when the answer is judged, not once the store has
+            # caught up: wake the round so that it closes the question on time.
+            run.wake.set()
+        saved: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        run.saving.add(saved)
         try:
             await self.store.record_answer(
                 run.question_id,
@@ -257,8 +265,9 @@ class QuizEngine:
         except Exception:
             rnd.revoke(judged)  # never announce a point the store does not have
             raise
-        if judged.first:
-            run.wake.set()  # the grace period changes when the question closes
+        finally:
+            saved.set_result(None)
+            run.saving.discard(saved)
         await self._send(self.transport.acknowledge, judged)
         return judged
 
@@ -301,16 +310,23 @@ class QuizEngine:
         where = rnd.where
         while rnd.has_next:
             run.skip = False
-            now = self.clock.now()
             fact = rnd.entries[rnd.asked].fact
-            run.question_id = await self.store.open_question(
-                where.round_id, rnd.asked + 1, fact.id, fact.topic[0], to_datetime(now)
+            question_id = await self.store.open_question(
+                where.round_id, rnd.asked + 1, fact.id, fact.topic[0], to_datetime(self.clock.now())
             )
-            await self._send(self.transport.post_question, rnd.open(now))
+            if not rnd.has_next:  # stopped while the store was busy: end_round closes it
+                break
+            run.question_id = question_id
+            # The clock is read after the store: a busy store must not shorten the question.
+            await self._send(self.transport.post_question, rnd.open(self.clock.now()))
             reason = await self._wait_question(run)
+            run.closing = True
+            if run.saving:  # the reveal announces points: every one of them is committed first
+                await asyncio.wait(set(run.saving))
             question_id = run.question_id
             closed = rnd.close(self.clock.now(), reason)
             await self.store.close_question(question_id, to_datetime(self.clock.now()))
+            run.closing = False
             await self._send(self.transport.post_reveal, closed)
             if rnd.idle:
                 run.end_reason = run.end_reason or EndReason.IDLE

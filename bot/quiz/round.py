@@ -225,10 +225,19 @@ class Round:
 
     def revoke(self, judged: AnswerJudged) -> None:
         """Undo an answer the store could not record: no unrecorded point is announced, and
-        the player may simply try again."""
-        q = self._current()
+        the player may simply try again (if its question is still open)."""
         pid = judged.player.id
-        tally = self.tallies[pid]
+        tally = self.tallies.get(pid)
+        if tally is None:
+            return
+        q = self.question
+        same = q is not None and q.number == judged.number
+        if judged.correct:
+            tally.points -= judged.points
+            tally.correct -= 1
+            tally.streak = max(tally.streak - 1, 0)
+        if not same or q is None:
+            return  # the question closed meanwhile; its reveal already went out
         if self.config.mode is Mode.BUTTONS:
             q.picks.pop(pid, None)
             tally.answered -= 1
@@ -238,12 +247,9 @@ class Round:
                 del q.attempts[pid]
                 tally.answered -= 1
         if judged.correct:
-            tally.points -= judged.points
-            tally.correct -= 1
-            tally.streak = max(tally.streak - 1, 0)
-            if judged.player.id in q.correct_ids:
-                q.correct_ids.remove(judged.player.id)
-            q.scorers = [(p, pts) for p, pts in q.scorers if p.id != judged.player.id]
+            if pid in q.correct_ids:
+                q.correct_ids.remove(pid)
+            q.scorers = [(p, pts) for p, pts in q.scorers if p.id != pid]
             if not q.correct_ids and self.state is State.GRACE:
                 self.state, q.grace_until = State.OPEN, None
 

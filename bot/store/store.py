@@ -59,6 +59,9 @@ class Store:
         self._checkpointer = checkpointer
         self._lock = asyncio.Lock()
         self._closed = False
+        # Group commit: answers waiting for the next transaction, and the task committing them.
+        self._waiting: list[tuple[NewAnswer, asyncio.Future[None]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -101,6 +104,8 @@ class Store:
         await db.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
 
     async def close(self) -> None:
+        if self._committer is not None:
+            await asyncio.gather(self._committer, return_exceptions=True)
         async with self._lock:
             if not self._closed:
                 self._closed = True
@@ -191,7 +196,12 @@ class Store:
         streak: int,
         answered_at: datetime,
     ) -> None:
-        """Record one answer; it is committed before this returns (survives a kill -9)."""
+        """Record one answer; it is committed before this returns (survives a kill -9).
+
+        Answers that arrive while a commit is under way are committed together, in the next
+        transaction (group commit): a class answering at once costs one commit, not one per
+        student, and every caller still returns only after its own answer is committed.
+        """
         answer = NewAnswer(
             question_id=question_id,
             user_id=user_id,
@@ -203,8 +213,43 @@ class Store:
             streak=streak,
             answered_at=answered_at,
         )
-        if await self._execute(writes.INSERT_ANSWER, writes.answer_params(answer)) == 0:
-            raise UnknownQuestionError(f"Question {question_id} is not in the database.")
+        committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((answer, committed))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_waiting())
+        await committed
+
+    async def _commit_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self.record_answers(a for a, _ in batch)
+            except UnknownQuestionError:
+                await self._commit_one_by_one(batch)  # keep the good ones, fail the bad one
+                continue
+            except Exception as exc:
+                for _, committed in batch:
+                    if not committed.done():
+                        committed.set_exception(exc)
+                continue
+            for _, committed in batch:
+                if not committed.done():
+                    committed.set_result(None)
+
+    async def _commit_one_by_one(self, batch: list[tuple[NewAnswer, asyncio.Future[None]]]) -> None:
+        for answer, committed in batch:
+            try:
+                changed = await self._execute(writes.INSERT_ANSWER, writes.answer_params(answer))
+                if changed == 0:
+                    raise UnknownQuestionError(
+                        f"Question {answer.question_id} is not in the database."
+                    )
+            except Exception as exc:
+                if not committed.done():
+                    committed.set_exception(exc)
+            else:
+                if not committed.done():
+                    committed.set_result(None)
 
     async def record_answers(self, answers: Iterable[NewAnswer]) -> int:
         """Record many answers in one transaction (imports, benchmarks); all or nothing."""
