@@ -106,19 +106,21 @@ def _client_options(reads_messages: bool) -> dict[str, Any]:
         "intents": intents(reads_messages),
         "allowed_mentions": discord.AllowedMentions.none(),
         "help_command": None,
+        # on_ready only logs; nothing waits for it, so there is no need for discord.py's 2 s.
+        "guild_ready_timeout": 0.5,
     }
 
 
 class StudyBot(_StudyBotMixin, commands.Bot):
     def __init__(self, services: Services, *, reads_messages: bool = True, **kwargs: Any) -> None:
-        super().__init__(**_client_options(reads_messages), **kwargs)
+        super().__init__(**{**_client_options(reads_messages), **kwargs})
         self._init_study(services, reads_messages)
 
 
 class ShardedStudyBot(_StudyBotMixin, commands.AutoShardedBot):
     def __init__(self, services: Services, *, reads_messages: bool = True, **kwargs: Any) -> None:
         shards = services.settings.shard_count
-        super().__init__(**_client_options(reads_messages), shard_count=shards, **kwargs)
+        super().__init__(**{**_client_options(reads_messages), "shard_count": shards, **kwargs})
         self._init_study(services, reads_messages)
 
 
