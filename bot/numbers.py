@@ -40,6 +40,7 @@ _MULTIPLIER = {
     "bn": 1_000_000_000,
     "billion": 1_000_000_000,
 }
+_ANY_DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
@@ -133,6 +134,9 @@ def quantities(folded: str) -> Quantities:
     """Read the dates and numbers out of already folded text (see `bot.text.fold`)."""
     dates: Counter[DateParts] = Counter()
     numbers: Counter[float] = Counter()
+    if not _ANY_DIGIT.search(folded) and not _NUMBER_WORD.search(folded):
+        # No digit and no number word: no number, and no date (a month alone is a word).
+        return Quantities(dates, numbers, " ".join(folded.replace("/", " ").split()))
     text = _words_to_digits(folded)
     text = _take_dates(text, dates)
     text = _take_numbers(text.replace("/", " "), numbers)
