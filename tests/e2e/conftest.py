@@ -69,6 +69,32 @@ async def fake_discord(fake_world: FakeWorld) -> AsyncIterator[FakeDiscord]:
 # -- the study bot itself, against the fake ---------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
+
+#: A two-fact deck a teacher can import (valid: every field inside the limits).
+BIOLOGY = """\
+name: biology
+title: "Plants"
+source: "Biology reader, chapter 3"
+facts:
+  - id: plant-gas
+    question: "Which gas do plants take in from the air for photosynthesis?"
+    answer: "carbon dioxide"
+    aliases: ["CO2"]
+    explanation: "Plants take in carbon dioxide and give off oxygen."
+    source: {section: "Photosynthesis", paragraph: 2}
+    topic: [plants]
+    choices: ["oxygen", "nitrogen", "helium"]
+    ask: ["what gas do plants take in", "photosynthesis gas"]
+
+  - id: plant-pigment
+    question: "Which green pigment captures light in a leaf?"
+    answer: "chlorophyll"
+    explanation: "Chlorophyll absorbs red and blue light and reflects green."
+    source: {section: "Photosynthesis", paragraph: 3}
+    topic: [plants]
+    choices: ["carotene", "melanin", "haemoglobin"]
+"""
+
 GRACE = 3.0  # RoundConfig defaults: a typed question closes 3 s after its first right answer
 PAUSE = 3.0  # and the next one opens 3 s after the reveal
 

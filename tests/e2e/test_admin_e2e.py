@@ -6,34 +6,11 @@ import pytest
 
 from bot.deck import deck_from_bytes
 from bot.errors import DeckError
-from tests.e2e.conftest import Study, embed_of, fields_of, wait_for_embed
+from tests.e2e.conftest import BIOLOGY, Study, embed_of, fields_of, wait_for_embed
 from tests.fakediscord import FakeAttachment, FakeMember, FakeRole, FakeWorld, InteractionCallback
 
 pytestmark = pytest.mark.e2e
 
-BIOLOGY = """\
-name: biology
-title: "Plants"
-source: "Biology reader, chapter 3"
-facts:
-  - id: plant-gas
-    question: "Which gas do plants take in from the air for photosynthesis?"
-    answer: "carbon dioxide"
-    aliases: ["CO2"]
-    explanation: "Plants take in carbon dioxide and give off oxygen."
-    source: {section: "Photosynthesis", paragraph: 2}
-    topic: [plants]
-    choices: ["oxygen", "nitrogen", "helium"]
-    ask: ["what gas do plants take in", "photosynthesis gas"]
-
-  - id: plant-pigment
-    question: "Which green pigment captures light in a leaf?"
-    answer: "chlorophyll"
-    explanation: "Chlorophyll absorbs red and blue light and reflects green."
-    source: {section: "Photosynthesis", paragraph: 3}
-    topic: [plants]
-    choices: ["carotene", "melanin", "haemoglobin"]
-"""
 # Two facts with one id, and a right answer offered as a wrong choice.
 DUPLICATE_IDS = BIOLOGY.replace("id: plant-pigment", "id: plant-gas")
 ANSWER_IN_CHOICES = BIOLOGY.replace('"melanin"', '"chlorophyll"')

@@ -6,6 +6,7 @@ one can be tried on its own: nobody in it both owns the server and holds a teach
 
 from __future__ import annotations
 
+from tests.e2e.conftest import BIOLOGY as BIOLOGY  # re-exported for the security tests
 from tests.e2e.conftest import Study
 from tests.fakediscord import (
     FakeAttachment,
@@ -21,31 +22,6 @@ from tests.fakediscord.users import ChannelRef, GuildRef
 
 #: A role with no permissions at all; it makes its holder a teacher once /settings names it.
 ASSISTANT_ROLE = "Teaching Assistant"
-
-#: A two-fact deck a teacher can import (valid: every field inside the limits).
-BIOLOGY = """\
-name: biology
-title: "Plants"
-source: "Biology reader, chapter 3"
-facts:
-  - id: plant-gas
-    question: "Which gas do plants take in from the air for photosynthesis?"
-    answer: "carbon dioxide"
-    aliases: ["CO2"]
-    explanation: "Plants take in carbon dioxide and give off oxygen."
-    source: {section: "Photosynthesis", paragraph: 2}
-    topic: [plants]
-    choices: ["oxygen", "nitrogen", "helium"]
-    ask: ["what gas do plants take in", "photosynthesis gas"]
-
-  - id: plant-pigment
-    question: "Which green pigment captures light in a leaf?"
-    answer: "chlorophyll"
-    explanation: "Chlorophyll absorbs red and blue light and reflects green."
-    source: {section: "Photosynthesis", paragraph: 3}
-    topic: [plants]
-    choices: ["carotene", "melanin", "haemoglobin"]
-"""
 
 
 def classroom(guild_names: tuple[str, ...] = ("Study Hall",)) -> FakeWorld:
