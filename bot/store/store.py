@@ -239,7 +239,9 @@ class Store:
     async def _commit_one_by_one(self, batch: list[tuple[NewAnswer, asyncio.Future[None]]]) -> None:
         for answer, committed in batch:
             try:
-                changed = await self._execute(writes.INSERT_ANSWER, writes.answer_params(answer))
+                async with self._lock:
+                    changed = await self._insert_answers(self._db, [answer])  # autocommit
+                    self._checkpointer.note()
                 if changed == 0:
                     raise UnknownQuestionError(
                         f"Question {answer.question_id} is not in the database."
@@ -253,19 +255,30 @@ class Store:
 
     async def record_answers(self, answers: Iterable[NewAnswer]) -> int:
         """Record many answers in one transaction (imports, benchmarks); all or nothing."""
-        params = [writes.answer_params(answer) for answer in answers]
-        if not params:
+        batch = list(answers)
+        if not batch:
             return 0
-        async with (
-            self._transaction(HEAVY_WRITE) as db,
-            db.executemany(writes.INSERT_ANSWER, params) as cursor,
-        ):
-            if cursor.rowcount != len(params):
+        async with self._transaction(HEAVY_WRITE) as db:
+            if await self._insert_answers(db, batch) != len(batch):
                 raise UnknownQuestionError(
                     "Some of these answers are for questions that are not in the database; "
                     "none were recorded."
                 )
-        return len(params)
+        return len(batch)
+
+    @staticmethod
+    async def _insert_answers(db: aiosqlite.Connection, answers: Iterable[NewAnswer]) -> int:
+        """Insert answers (the caller holds the lock); returns how many went in."""
+        inserted = 0
+        for rows, params in writes.answer_chunks(answers):
+            sql = (
+                writes.INSERT_ANSWERS_HEAD
+                + ", ".join(writes.ANSWER_ROW for _ in range(rows))
+                + writes.INSERT_ANSWERS_TAIL
+            )
+            async with db.execute(sql, params) as cursor:
+                inserted += cursor.rowcount
+        return inserted
 
     async def close_question(self, question_id: int, closed_at: datetime) -> None:
         changed = await self._execute(

@@ -137,3 +137,57 @@ async def test_concurrent_writers_do_not_lose_or_mix_answers(store: Store) -> No
     ]
     assert (await store.get_settings(2)).default_seconds == 20
     assert await store.integrity_check() == "ok"
+
+
+async def test_a_batch_is_recorded_exactly_as_its_answers_one_by_one(tmp_path: Path) -> None:
+    """Group commit writes a batch in one statement; every total a student or teacher can see
+    must be what answering one at a time gives: names, firsts, same-millisecond repeats."""
+    later = T0 + timedelta(seconds=5)
+
+    async def setup(store: Store) -> tuple[list[int], list[int]]:
+        rounds = [
+            await store.start_round(1, channel, 3, "korea", None, "typed", 5, 15, T0)
+            for channel in (2, 4)
+        ]
+        questions = [
+            await store.open_question(rounds[0], 1, "a", "dates", T0),
+            await store.open_question(rounds[1], 1, "b", "people", T0),
+            await store.open_question(rounds[0], 2, "c", "dates", later),
+        ]
+        return rounds, questions
+
+    def answers(q: list[int]) -> list[NewAnswer]:
+        return [
+            NewAnswer(q[0], 7, "ann", "1949", False, 0, 500, 0, T0),
+            NewAnswer(q[0], 7, "ann", "1950", True, 10, 500, 1, T0),  # same millisecond
+            NewAnswer(q[1], 7, "ann b.", "kim", True, 8, 900, 1, T0),  # another round
+            NewAnswer(q[0], 8, "bo", "1950", True, 6, 700, 1, T0),
+            NewAnswer(q[2], 7, "Ann B", "1953", True, 10, 300, 2, later),  # renamed
+            NewAnswer(q[2], 8, "bo", "1952", False, 0, 400, 0, later),
+        ]
+
+    async def seen(store: Store, rounds: list[int]) -> tuple[object, ...]:
+        return (
+            await store.leaderboard(1, "all", later),
+            await store.leaderboard(1, "week", later),
+            await store.student_stats(1, 7),
+            await store.student_stats(1, 8),
+            [(await store.round_results(r)).players for r in rounds],
+        )
+
+    async with await Store.open(tmp_path / "one.db") as one:
+        rounds, q = await setup(one)
+        for a in answers(q):
+            await one.record_answers([a])
+        expected = await seen(one, rounds)
+    async with await Store.open(tmp_path / "batch.db") as batch:
+        rounds, q = await setup(batch)
+        assert await batch.record_answers(answers(q)) == 6
+        got = await seen(batch, rounds)
+    assert got == expected
+    all_time = got[0]
+    assert isinstance(all_time, list)
+    assert [(e.user_name, e.answers, e.points, e.rounds_played) for e in all_time] == [
+        ("Ann B", 4, 28, 2),
+        ("bo", 2, 6, 1),
+    ]
