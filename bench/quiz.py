@@ -45,7 +45,8 @@ from bot.quiz import (
     RoundEnded,
 )
 from bot.quiz import engine as engine_module
-from bot.quiz.round import MAX_ATTEMPTS, State
+from bot.quiz.round import MAX_ATTEMPTS
+from bot.services import settle_heap
 from bot.store import Store
 
 AREA = "quiz"
@@ -162,6 +163,16 @@ class Tally:
     drain_s: float = 0.0  # after the window, until every answer in flight was done
 
 
+@dataclass(frozen=True)
+class Offer:
+    """One answer a student is about to type."""
+
+    channel: int
+    player: Player
+    text: str
+    key: tuple[int, int, int]  # channel, question number, student
+
+
 @dataclass
 class Students:
     """Who answers what: each round has its own students; a student stops answering a
@@ -171,14 +182,14 @@ class Students:
     tries: dict[tuple[int, int, int], int] = field(default_factory=dict)
     right: set[tuple[int, int, int]] = field(default_factory=set)
 
-    def pick(self, engine: QuizEngine, posted: OpenChannels) -> tuple[int, Player, str] | None:
+    def pick(self, engine: QuizEngine, posted: OpenChannels) -> Offer | None:
         """A student of a round whose question is open, and what they type."""
         for _ in range(10):
             channel = posted.pick(self.rng)
             if channel is None:
                 return None
             rnd = engine.running(channel)
-            if rnd is None or rnd.question is None or rnd.state not in (State.OPEN, State.GRACE):
+            if rnd is None or rnd.question is None or not engine.accepting(channel):
                 continue
             number = rnd.question.number
             for _ in range(5):
@@ -189,9 +200,8 @@ class Students:
                 self.tries[key] = self.tries.get(key, 0) + 1
                 text = self.attempt(rnd.question.entry.fact)
                 if text == rnd.question.entry.fact.answer:
-                    self.right.add(key)
-                player = Player(channel * 100 + k, f"student{k}")
-                return channel, player, text
+                    self.right.add(key)  # and a misspelling, once the engine accepts it
+                return Offer(channel, Player(channel * 100 + k, f"student{k}"), text, key)
         return None
 
     def attempt(self, fact: Fact) -> str:
@@ -204,17 +214,19 @@ class Students:
 
 
 async def _answer(
-    engine: QuizEngine, channel: int, player: Player, text: str, tally: Tally, window_end: float
+    engine: QuizEngine, offer: Offer, students: Students, tally: Tally, window_end: float
 ) -> None:
     start = time.perf_counter()
     try:
-        judged = await engine.answer(channel, player, text)
+        judged = await engine.answer(offer.channel, offer.player, offer.text)
     except Exception:
         tally.errors += 1
         return
     if judged is None:
         tally.declined += 1
         return
+    if judged.correct:
+        students.right.add(offer.key)
     done = time.perf_counter()
     tally.accepted += 1
     tally.accepted_in_window += done <= window_end
@@ -245,7 +257,7 @@ async def _drive(
             if picked is None:
                 tally.no_open_round += 1
                 continue
-            task = asyncio.create_task(_answer(engine, *picked, tally, window_end))
+            task = asyncio.create_task(_answer(engine, picked, students, tally, window_end))
             pending.add(task)
             task.add_done_callback(pending.discard)
         tally.max_in_flight = max(tally.max_in_flight, len(pending))
@@ -262,6 +274,7 @@ async def measure(scale: Scale) -> list[Row]:
     with errors.capturing(engine_log), tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "quiz.db"
         store = await Store.open(db)
+        settle_heap()  # as the bot does once its decks and store are up (cogs/app.py)
         try:
             engine = QuizEngine(knowledge, store, transport, RealClock(), random.Random(1))
             transport.engine = engine

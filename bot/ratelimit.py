@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    at: float
 
 
 class RateLimiter:
@@ -19,7 +12,10 @@ class RateLimiter:
         self.rate = rate
         self.burst = burst
         self.now = now
-        self._buckets: dict[Hashable, _Bucket] = {}
+        # key -> (tokens, when last topped up). Plain tuples of numbers, not objects: the
+        # garbage collector stops tracking them, so tens of thousands of members add nothing
+        # to its pauses.
+        self._buckets: dict[Hashable, tuple[float, float]] = {}
 
     def allow(self, key: Hashable) -> bool:
         now = self.now()
@@ -27,14 +23,13 @@ class RateLimiter:
         if bucket is None:
             if len(self._buckets) > 50_000:
                 self._forget_idle(now)
-            bucket = self._buckets[key] = _Bucket(float(self.burst), now)
-        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
-        bucket.at = now
-        if bucket.tokens < 1.0:
-            return False
-        bucket.tokens -= 1.0
-        return True
+            tokens = float(self.burst)
+        else:
+            tokens = min(float(self.burst), bucket[0] + (now - bucket[1]) * self.rate)
+        allowed = tokens >= 1.0
+        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
+        return allowed
 
     def _forget_idle(self, now: float) -> None:
         full = self.burst / self.rate
-        self._buckets = {k: b for k, b in self._buckets.items() if now - b.at < full}
+        self._buckets = {k: b for k, b in self._buckets.items() if now - b[1] < full}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from bot.config import Settings
@@ -18,3 +19,14 @@ class Services:
     store: Store
     guild_decks: GuildDecks
     clock: Clock
+
+
+def settle_heap() -> None:
+    """Call once what lives as long as the bot is built (modules, decks, indexes, the store).
+
+    A full collection, then everything left moves out of the cyclic garbage collector's
+    sight: its later full collections scan only what changes while the bot runs, instead of
+    pausing every round for 100 ms or more to rescan the decks.
+    """
+    gc.collect()
+    gc.freeze()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from bot.cli import decks_path, load_knowledge
 from bot.config import Settings
 from bot.guild_decks import GuildDecks
 from bot.quiz import Clock, QuizEngine, RealClock
-from bot.services import Services
+from bot.services import Services, settle_heap
 from bot.store import Store
 from cogs.components import FactButton, QuizOptionButton
 from cogs.transport import DiscordTransport
@@ -166,8 +165,7 @@ async def main(settings: Settings) -> int:
     assert settings.discord_token is not None
     token = settings.discord_token.get_secret_value()
     services = await build_services(settings)
-    gc.collect()
-    gc.freeze()  # decks and indexes live as long as the bot: keep them out of GC pauses
+    settle_heap()
     try:
         reads_messages = True
         while True:

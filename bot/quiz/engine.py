@@ -209,16 +209,23 @@ class QuizEngine:
 
     # -- answers -------------------------------------------------------------------------
 
+    def accepting(self, channel_id: int, mode: str | None = None) -> bool:
+        """Whether the channel has a question taking answers right now (of `mode`, if given):
+        false once its time is up, even while the reveal waits for the last commits."""
+        run = self._rounds.get(channel_id)
+        if run is None or run.question_id is None or run.closing:
+            return False
+        rnd = run.round
+        return rnd.state in (State.OPEN, State.GRACE) and mode in (None, rnd.config.mode.value)
+
     async def answer(
         self, channel_id: int, player: Player, text: str, ref: object | None = None
     ) -> AnswerJudged | None:
         """A message in a channel. None when it is not an answer (no open typed question)."""
-        run = self._rounds.get(channel_id)
-        if run is None or run.question_id is None or run.closing:
+        if not self.accepting(channel_id, "typed"):
             return None
+        run = self._rounds[channel_id]
         rnd = run.round
-        if rnd.state not in (State.OPEN, State.GRACE) or rnd.config.mode.value != "typed":
-            return None
         if not self.answer_limit.allow((channel_id, player.id)):
             return None
         judged = rnd.answer(player, text, self.clock.now(), ref)
