@@ -83,6 +83,43 @@ def _date_parts(span: str) -> DateParts | None:
     )
 
 
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+
+
+def month_date_parts(day: str | None, month: str, year: str | None) -> DateParts | None:
+    """A date written with its month's name, already split up by `_MONTH_DATE`: what
+    `_date_parts` would read from it, without running dateutil's general parser twice (the
+    cost of most quiz answers and deck checks). None when no such day exists; a day without
+    a year may be February 29."""
+    d = int(day) if day else None
+    y = int(year) if year else None
+    try:
+        datetime(2000 if y is None else y, _MONTH_NUMBER[month], 1 if d is None else d)
+    except ValueError:
+        return None
+    return (y, _MONTH_NUMBER[month], d)
+
+
 def _scale(match: re.Match[str]) -> str:
     # Decimal, not float: in floating point 4.1 * 1_000_000 is 4099999.9999999995.
     text = f"{Decimal(match.group('n')) * _MULTIPLIER[match.group('mult')]:f}"
@@ -103,8 +140,7 @@ def _take_dates(text: str, dates: Counter[DateParts]) -> str:
         year = match.group("y")
         if not day and not year:
             return match.group(0)  # a bare month name ("may", "march") is a word here
-        span = " ".join(p for p in (day, match.group("m"), year) if p)
-        parts = _date_parts(span)
+        parts = month_date_parts(day, match.group("m"), year)
         if parts is None:
             return match.group(0)
         dates[parts] += 1

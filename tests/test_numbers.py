@@ -176,3 +176,30 @@ def test_scaled_numbers_are_judged_exactly() -> None:
     # A user-visible consequence of reading "4.1 million" exactly.
     assert judge("4.1 million", ["4,100,000"]).accepted
     assert not judge("4.1 million", ["4,000,000"]).accepted
+
+
+# -- dates written with a month's name -------------------------------------------------------
+
+
+def test_month_dates_read_as_dateutil_reads_them() -> None:
+    """The fast reading of "25 June 1950" agrees with python-dateutil's on every month name,
+    every day number the pattern admits and four-digit years from 100 on; the one difference
+    is that February 29 without a year is a real day, not an error. (Below 100, dateutil
+    takes "0099" for a two-digit year, 1999, and "32 january" for January 2032; here a year
+    is what is written, and a day number is a day.)"""
+    from bot.numbers import _MONTH_NUMBER, _date_parts, month_date_parts
+
+    disagree = []
+    for month in _MONTH_NUMBER:
+        for day in [None, "0", "00", "01", *map(str, range(1, 32))]:
+            for year in [None, "0100", "0999", "1000", "1900", "1950", "2000", "2024", "9999"]:
+                span = " ".join(p for p in (day, month, year) if p)
+                fast, slow = month_date_parts(day, month, year), _date_parts(span)
+                if fast != slow:
+                    disagree.append((span, fast, slow))
+    assert disagree == [(f"29 {month}", (None, 2, 29), None) for month in ("february", "feb")]
+    assert read("29 feb").dates == Counter({(None, 2, 29): 1})
+    assert read("30 feb 1950").dates == Counter()  # no such day: left as a number and a word
+    assert read("1 may 0099").dates == Counter({(99, 5, 1): 1})
+    assert read("1 may 0000").dates == Counter()  # there was no year 0
+    assert read("32 january").dates == Counter()
