@@ -30,13 +30,10 @@ Slug = Annotated[str, Field(pattern=SLUG, max_length=_L.max_id_chars)]
 Difficulty = Literal["easy", "medium", "hard"]
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 # Facts are slotted dataclasses rather than models: a course of 100,000 facts must fit in a
 # few hundred megabytes, and a model instance costs several times more memory.
-_FACT_CONFIG = ConfigDict(extra="forbid")
+# Text is stripped by pydantic-core as it is checked (no Python call per field).
+_FACT_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 @pydantic_dataclass(frozen=True, slots=True, kw_only=True, config=_FACT_CONFIG)
@@ -88,18 +85,6 @@ class Fact:
         Field(max_length=_L.max_ask),
     ] = ()
 
-    @field_validator("question", "answer", "explanation", mode="before")
-    @classmethod
-    def _strip_text(cls, value: Any) -> Any:
-        return _strip(value)
-
-    @field_validator("aliases", "choices", "ask", mode="before")
-    @classmethod
-    def _strip_items(cls, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return tuple(_strip(v) for v in value)
-        return value
-
     @field_validator("topic", mode="before")
     @classmethod
     def _one_or_many_topics(cls, value: Any) -> Any:
@@ -107,20 +92,18 @@ class Fact:
 
     @model_validator(mode="after")
     def _choices_are_wrong_answers(self) -> Fact:
-        from bot.judge import (
-            judge,  # local: judge imports nothing from here, keep load order simple
-        )
+        # local: the judge imports nothing from here; keep the load order simple
+        from bot.judge import unjudgeable
 
-        answers = self.answers
-        for spelling in answers:
-            if not judge(spelling, answers).accepted:
-                raise ValueError(
-                    f'the answer "{spelling}" has no words or numbers that a typed answer '
-                    "could be checked against"
-                )
+        unusable, accepted = unjudgeable(self.answers, self.choices)
+        if unusable:
+            raise ValueError(
+                f'the answer "{unusable[0]}" has no words or numbers that a typed answer '
+                "could be checked against"
+            )
         seen: set[str] = set()
         for number, choice in enumerate(self.choices, start=1):
-            if judge(choice, answers).accepted:
+            if choice in accepted:
                 raise ValueError(
                     f'wrong choice {number} "{choice}" is a right answer '
                     f'(it matches "{self.answer}" or an alias); replace it with a wrong one'
