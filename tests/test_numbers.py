@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.judge import judge
 from bot.limits import MAX_INPUT_CHARS
 from bot.numbers import Quantities, quantities
-from bot.text import fold, strip_accents, words
+from bot.terms import content_words, content_words_all
+from bot.text import fold, fold_all, strip_accents, words
 
 
 def read(text: str) -> Quantities:
@@ -203,3 +206,33 @@ def test_month_dates_read_as_dateutil_reads_them() -> None:
     assert read("1 may 0099").dates == Counter({(99, 5, 1): 1})
     assert read("1 may 0000").dates == Counter()  # there was no year 0
     assert read("32 january").dates == Counter()
+
+
+# -- folding a whole deck at once ------------------------------------------------------------
+
+# Texts made of what the folding patterns look at: digits next to dashes, dots, commas and
+# spaces ("1,000", "1945-1953", "u.s."), apostrophes, control characters, a non-ASCII letter.
+_PIECES = st.sampled_from(
+    ["1", "25", "000", "1950", ",", ".", "-", "\u2013", " ", "  ", "'", "`", "%", "/", "\t",
+     "\n", "\x00", "\x1f", "a", "u.s.", "U.N.", "How many", "took place", "held up", "ŏ",
+     "Kim", "\u200b", "38th", "k", "|"]
+)  # fmt: skip
+_TEXTS = st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=8)
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts=_TEXTS)
+def test_folding_texts_together_folds_each_as_alone(texts: list[str]) -> None:
+    """The index folds a deck's texts in one pass; each must come out as `fold` makes it,
+    and so must its content words."""
+    alone = [fold(t, 10_000) for t in texts]
+    assert fold_all(texts) == alone
+    assert content_words_all(alone) == [content_words(t) for t in alone]
+
+
+@pytest.mark.parametrize(
+    "text", ["ŏ\ncheon", "ŏ\tcheon", "o\ncheon", "o\x00cheon", "ŏ\x00cheon", "o\u200bcheon"]
+)
+def test_line_breaks_are_spaces_and_invisible_characters_nothing(text: str) -> None:
+    expected = "o cheon" if text[1] in "\n\t" else "ocheon"
+    assert fold(text) == expected
