@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.deck import Fact
-from bot.terms import content_words, stem, wh_word
-from bot.text import fold
+from bot.terms import content_words_all, stem, wh_word
+from bot.text import fold_all
 
 # Weights of the places a term can appear in a fact.
 PRIMARY = 1.0  # question, ask phrasings, answer, aliases
@@ -109,8 +109,11 @@ class _Builder:
                 self.word_term[word] = tid
         return ids
 
-    def add_fact(self, doc: int, fact: Fact, folded: list[str]) -> None:
-        """`folded`: question, asks, answers, explanation, in that order, already folded."""
+    def add_fact(
+        self, doc: int, fact: Fact, folded: Sequence[str], content: Sequence[list[str]]
+    ) -> None:
+        """`folded`: question, asks, answers, explanation, in that order, already folded;
+        `content`: the content words of each (see `content_words`)."""
         n_phrasings = 1 + len(fact.ask)
         n_answers = 1 + len(fact.aliases)
         best: dict[int, tuple[float, int]] = {}  # term -> (weight, flags)
@@ -121,8 +124,7 @@ class _Builder:
                 best[tid] = (max(old_w, weight), old_f | flags)
 
         wh_bits = 0
-        for text in folded[:n_phrasings]:
-            words = content_words(text)
+        for text, words in zip(folded[:n_phrasings], content[:n_phrasings], strict=True):
             ids = self._terms(words)
             note(ids, PRIMARY, IN_PRIMARY)
             if ids:
@@ -130,9 +132,9 @@ class _Builder:
                 self.phrase_term_ptr.append(len(self.phrase_terms))
                 self.phrase_text.append(" ".join(words))
                 wh_bits |= WH_BITS.get(wh_word(text) or "", 0)
-        for text in folded[n_phrasings : n_phrasings + n_answers]:
-            note(self._terms(content_words(text)), PRIMARY, IN_PRIMARY | IN_ANSWER)
-        note(self._terms(content_words(folded[n_phrasings + n_answers])), EXPLANATION, 0)
+        for words in content[n_phrasings : n_phrasings + n_answers]:
+            note(self._terms(words), PRIMARY, IN_PRIMARY | IN_ANSWER)
+        note(self._terms(content[n_phrasings + n_answers]), EXPLANATION, 0)
         for topic in fact.topic:
             note(self._terms(topic.split("-")), TOPIC, 0)
         for tid, (weight, flags) in best.items():
@@ -184,13 +186,22 @@ class _Builder:
         )
 
 
-UNLIMITED = 1_000_000  # deck texts are bounded by the deck limits, not by fold's input cap
+CHUNK = 4_096  # facts folded together: patterns run once per chunk, memory stays bounded
 
 
 def build_index(facts: Sequence[Fact]) -> TermIndex:
     """Index facts in order; fact number i is facts[i]."""
     builder = _Builder()
-    for doc, fact in enumerate(facts):
-        texts = (fact.question, *fact.ask, fact.answer, *fact.aliases, fact.explanation)
-        builder.add_fact(doc, fact, [fold(t, UNLIMITED) for t in texts])
+    for first in range(0, len(facts), CHUNK):
+        chunk = facts[first : first + CHUNK]
+        texts: list[str] = []
+        starts = [0]
+        for fact in chunk:
+            texts += (fact.question, *fact.ask, fact.answer, *fact.aliases, fact.explanation)
+            starts.append(len(texts))
+        folded = fold_all(texts)
+        content = content_words_all(folded)
+        for n, fact in enumerate(chunk):
+            a, b = starts[n], starts[n + 1]
+            builder.add_fact(first + n, fact, folded[a:b], content[a:b])
     return builder.finish()

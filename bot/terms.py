@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import Stemmer
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.text import fold
+from bot.text import SEPARATOR, fold
 
 # Words that say nothing about which fact is meant. Question words are here too: the kind of
 # answer they ask for is read separately (see `answer_kind_wanted`).
@@ -272,6 +273,18 @@ def content_words(folded: str) -> list[str]:
     if " " in folded:
         folded = _PHRASAL_RE.sub(lambda m: _PHRASAL[m.group(0)], folded)
     return [w for w in folded.split() if w not in STOPWORDS]
+
+
+def content_words_all(folded: Sequence[str]) -> list[list[str]]:
+    """`content_words` of each folded text, each pattern run once over all of them."""
+    if not folded:
+        return []
+    joined = SEPARATOR.join(folded)  # folding removed any separator from the texts
+    if "how" in joined or "place" in joined:
+        joined = _HOW_FRAME.sub(" ", joined)
+    if " " in joined:
+        joined = _PHRASAL_RE.sub(lambda m: _PHRASAL[m.group(0)], joined)
+    return [[w for w in part.split() if w not in STOPWORDS] for part in joined.split(SEPARATOR)]
 
 
 def is_omission(word: str, of: str) -> bool:
