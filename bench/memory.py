@@ -1,10 +1,12 @@
 """Resident memory and load time of one synthetic deck and its index, in a fresh process.
 
-`python -m bench.memory SIZE` imports what the bot imports, then only builds that deck the
-way the deck loader does (plain data -> `Deck.model_validate`) and its `FactIndex`, and
-prints one JSON object: the seconds each step took and the resident set size (RSS) before,
-after the deck and after the index, plus the peak. A fresh process so that nothing else
-the benchmark suite holds is counted.
+`python -m bench.memory SIZE FOLDER` imports what the bot imports, then only builds that
+deck the way the deck loader does (plain data -> `Deck.model_validate`) and its `FactIndex`
+with the saved index in FOLDER (`bot.index_cache`), and prints one JSON object: the seconds
+each step took and the resident set size (RSS) before, after the deck and after the index,
+plus the peak. `measure` runs it twice in fresh processes on an empty folder: the first
+start builds the index and saves it, a later start (same decks) loads it. A fresh process
+so that nothing else the benchmark suite holds is counted.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +47,8 @@ class LoadMeasurement:
     size: int
     generate_s: float  # the synthetic stand-in for reading the file: plain data
     validate_s: float  # Deck.model_validate, as the deck loader does after parsing YAML
-    build_s: float  # FactIndex.build
+    build_s: float  # FactIndex.build: built and saved, or loaded from the saved copy
+    index_loaded: bool
     rss_start: int  # bytes, after imports
     rss_deck: int
     rss_index: int
@@ -63,12 +67,14 @@ class LoadMeasurement:
         return self.rss_index / MB
 
 
-def _measure_here(size: int) -> dict[str, Any]:
+def _measure_here(size: int, folder: Path) -> dict[str, Any]:
     import bot.judge  # noqa: F401  (the deck validator imports it lazily: not part of the load)
     from bench.synth import deck_data
     from bot.deck import Deck
+    from bot.index_cache import IndexCache
     from bot.lookup import FactIndex
 
+    saved_before = any(folder.glob("index-*.npz"))  # same deck, same code: it is this one
     gc.collect()
     start = rss_bytes()
     t0 = time.perf_counter()
@@ -80,7 +86,7 @@ def _measure_here(size: int) -> dict[str, Any]:
     gc.collect()
     after_deck = rss_bytes()
     t3 = time.perf_counter()
-    index = FactIndex.build([deck])
+    index = FactIndex.build([deck], IndexCache(folder))
     t4 = time.perf_counter()
     gc.collect()
     after_index = rss_bytes()
@@ -94,13 +100,20 @@ def _measure_here(size: int) -> dict[str, Any]:
         "rss_deck": after_deck,
         "rss_index": after_index,
         "rss_peak": peak_rss_bytes(),
+        "index_loaded": saved_before,
     }
 
 
-def measure(size: int, timeout: float = 900.0) -> LoadMeasurement:
-    """Run this module in a fresh interpreter for a deck of `size` facts."""
+def measure(size: int, timeout: float = 900.0) -> tuple[LoadMeasurement, LoadMeasurement]:
+    """The first start (index built and saved) and a later one (index loaded), each in a
+    fresh interpreter, for a deck of `size` facts."""
+    with tempfile.TemporaryDirectory() as folder:
+        return _run(size, folder, timeout), _run(size, folder, timeout)
+
+
+def _run(size: int, folder: str, timeout: float) -> LoadMeasurement:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.memory", str(size)],
+        [sys.executable, "-m", "bench.memory", str(size), folder],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -113,4 +126,4 @@ def measure(size: int, timeout: float = 900.0) -> LoadMeasurement:
 
 
 if __name__ == "__main__":
-    print(json.dumps(_measure_here(int(sys.argv[1]))))
+    print(json.dumps(_measure_here(int(sys.argv[1]), Path(sys.argv[2]))))

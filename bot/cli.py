@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.deck import LoadedDeck, iter_deck_results, load_decks
 from bot.errors import DeckError, StudyBotError
+from bot.index_cache import IndexCache
 from bot.judge import judge
 from bot.knowledge import Answer, Knowledge, answer_text
 from bot.limits import MAX_INPUT_CHARS
@@ -65,8 +66,8 @@ def decks_path(args: argparse.Namespace, settings: Settings) -> Path:
     return args.decks if getattr(args, "decks", None) is not None else settings.decks_path
 
 
-def load_knowledge(path: Path) -> Knowledge:
-    return Knowledge([d.deck for d in load_decks([path])])
+def load_knowledge(path: Path, saved: IndexCache | None = None) -> Knowledge:
+    return Knowledge([d.deck for d in load_decks([path])], saved)
 
 
 # -- ask -------------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     default_questions: Annotated[int, Field(ge=1, le=50)] = 10
     hints: bool = True
 
+    @property
+    def index_cache_path(self) -> Path:
+        """Where the search index of the decks is saved between starts: next to the database."""
+        return self.database_path.parent / "index-cache"
+
     @field_validator("discord_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:

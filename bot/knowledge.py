@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.deck import Deck
+from bot.index_cache import IndexCache
 from bot.lookup import CLEAR_LEAD, Entry, FactIndex, LookupResult, Match
 
 
@@ -39,9 +40,10 @@ def source_text(entry: Entry, deck_title: str | None = None) -> str:
 class Knowledge:
     """The shipped decks plus each server's own, each set with its own index."""
 
-    def __init__(self, decks: Sequence[Deck]) -> None:
+    def __init__(self, decks: Sequence[Deck], saved: IndexCache | None = None) -> None:
+        """`saved`: where the shipped decks' index is kept between starts (none: build it)."""
         self._decks = {d.name: d for d in decks}
-        self.index = FactIndex.build(decks)
+        self.index = FactIndex.build(decks, saved)
         self._guild_decks: dict[int, dict[str, Deck]] = {}
         self._guild_index: dict[int, FactIndex] = {}
 
