@@ -20,6 +20,7 @@ import random
 import sqlite3
 import tempfile
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -158,7 +159,8 @@ class Tally:
     declined: int = 0  # not taken: the question closed meanwhile, or too many tries
     errors: int = 0
     no_open_round: int = 0  # the students found no open question to answer
-    seconds: list[float] = field(default_factory=list)  # offered -> judged and recorded
+    # offered -> judged and recorded; an array of doubles, which the garbage collector skips
+    seconds: array[float] = field(default_factory=lambda: array("d"))
     max_in_flight: int = 0
     drain_s: float = 0.0  # after the window, until every answer in flight was done
 
@@ -170,7 +172,7 @@ class Offer:
     channel: int
     player: Player
     text: str
-    key: tuple[int, int, int]  # channel, question number, student
+    key: int  # channel, question number and student
 
 
 @dataclass
@@ -179,8 +181,13 @@ class Students:
     question once right or after the engine's limit of tries."""
 
     rng: random.Random
-    tries: dict[tuple[int, int, int], int] = field(default_factory=dict)
-    right: set[tuple[int, int, int]] = field(default_factory=set)
+    # (channel, question number, student) as one int -> tries so far, MAX_ATTEMPTS once
+    # right. Ints only: the garbage collector skips such a dict, as it would in the bot,
+    # which has no such table.
+    tries: dict[int, int] = field(default_factory=dict)
+
+    def is_right(self, key: int) -> None:
+        self.tries[key] = MAX_ATTEMPTS
 
     def pick(self, engine: QuizEngine, posted: OpenChannels) -> Offer | None:
         """A student of a round whose question is open, and what they type."""
@@ -194,13 +201,13 @@ class Students:
             number = rnd.question.number
             for _ in range(5):
                 k = self.rng.randrange(STUDENTS)
-                key = (channel, number, k)
-                if key in self.right or self.tries.get(key, 0) >= MAX_ATTEMPTS:
+                key = (channel * 100 + number) * STUDENTS + k
+                if self.tries.get(key, 0) >= MAX_ATTEMPTS:
                     continue
                 self.tries[key] = self.tries.get(key, 0) + 1
                 text = self.attempt(rnd.question.entry.fact)
                 if text == rnd.question.entry.fact.answer:
-                    self.right.add(key)  # and a misspelling, once the engine accepts it
+                    self.is_right(key)  # and a misspelling, once the engine accepts it
                 return Offer(channel, Player(channel * 100 + k, f"student{k}"), text, key)
         return None
 
@@ -226,7 +233,7 @@ async def _answer(
         tally.declined += 1
         return
     if judged.correct:
-        students.right.add(offer.key)
+        students.is_right(offer.key)
     done = time.perf_counter()
     tally.accepted += 1
     tally.accepted_in_window += done <= window_end
