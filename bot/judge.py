@@ -168,10 +168,10 @@ def _same_word(a: str, b: str) -> bool:
     is not "Elena"."""
     if a == b:
         return True
-    limit = min(_allowed_edits(a), _allowed_edits(b))
-    if limit == 0 or a[0] != b[0]:
+    if not a or not b or a[0] != b[0]:  # the commonest answer, so the first question asked
         return False
-    return DamerauLevenshtein.distance(a, b, score_cutoff=limit) <= limit
+    limit = min(_allowed_edits(a), _allowed_edits(b))
+    return limit > 0 and DamerauLevenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
 @dataclass(frozen=True)
