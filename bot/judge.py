@@ -185,8 +185,10 @@ class _Form:
     joined: str  # the content words with spaces removed
 
 
-def _analyse(text: str) -> _Form:
-    q = quantities(fold(text))
+def _analyse(text: str, q: Quantities | None = None) -> _Form:
+    """`q`: the text's quantities, when the caller has read them already."""
+    if q is None:
+        q = quantities(fold(text))
     content = tuple(_singular(w) for w in q.rest.split() if w not in FILLER)
     core = tuple(w for w in content if w not in _CATEGORY)
     if not core and q.empty:
@@ -303,5 +305,12 @@ def unjudgeable(answers: Sequence[str], wrong: Sequence[str]) -> tuple[list[str]
     # The forms are the spellings analysed, as `judge` would analyse them typed.
     typed_exactly = {f.text: _verdict(f, forms, shared, near=False).accepted for f in forms}
     unusable = [a for a in answers if not typed_exactly.get(a, False)]
-    accepted = [w for w in wrong if _verdict(_analyse(w), forms, shared, near=False).accepted]
+    accepted = []
+    for choice in wrong:
+        # Without the numbers and dates of some accepted form, nothing else is looked at.
+        q = quantities(fold(choice))
+        if any(q.same_as(f.quantities) for f in forms) and (
+            _verdict(_analyse(choice, q), forms, shared, near=False).accepted
+        ):
+            accepted.append(choice)
     return unusable, accepted

@@ -191,3 +191,16 @@ async def test_a_batch_is_recorded_exactly_as_its_answers_one_by_one(tmp_path: P
         ("Ann B", 4, 28, 2),
         ("bo", 2, 6, 1),
     ]
+
+
+async def test_a_batch_larger_than_one_statement_keeps_every_answer(store: Store) -> None:
+    """Over 1,024 answers go in several statements: the later ones must still see the
+    earlier ones (same millisecond, same round)."""
+    round_id = await store.start_round(1, 2, 3, "korea", None, "typed", 5, 15, T0)
+    question = await store.open_question(round_id, 1, "f", "dates", T0)
+    batch = [NewAnswer(question, 7, "ann", str(n), False, 0, 900, 0, T0) for n in range(1_030)]
+    assert await store.record_answers(batch) == 1_030
+    (entry,) = await store.leaderboard(1, "all", T0)
+    assert (entry.answers, entry.rounds_played) == (1_030, 1)
+    (player,) = (await store.round_results(round_id)).players
+    assert player.answers == 1_030
