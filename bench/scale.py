@@ -15,8 +15,7 @@ class Scale:
     lookup_queries: int  # timed lookups per deck size
     brute_queries: tuple[tuple[int, int], ...]  # (deck size, queries) for the rapidfuzz scan
     difflib_queries: tuple[tuple[int, int], ...]  # (deck size, queries); 10,000 facts at most
-    memory_size: int  # the deck measured in a fresh process (RSS, load and index time)
-    yaml_size: int  # the deck parsed from a YAML file (informational)
+    memory_size: int  # the course measured in fresh processes (RSS, load and index time)
     suggest_prefixes: int
     # judge
     judgments: int
@@ -53,7 +52,6 @@ FULL = Scale(
     brute_queries=((1_000, 400), (10_000, 400), (100_000, 200)),
     difflib_queries=((1_000, 60), (10_000, 10)),
     memory_size=100_000,
-    yaml_size=100_000,
     suggest_prefixes=2_000,
     judgments=200_000,
     quiz_rounds=1_000,
@@ -77,7 +75,6 @@ QUICK = Scale(
     brute_queries=((1_000, 100), (10_000, 60)),
     difflib_queries=((1_000, 10),),
     memory_size=10_000,
-    yaml_size=10_000,
     suggest_prefixes=500,
     judgments=50_000,
     quiz_rounds=1_000,
@@ -101,7 +98,6 @@ TINY = Scale(
     brute_queries=((200, 20),),
     difflib_queries=((200, 3),),
     memory_size=200,
-    yaml_size=200,
     suggest_prefixes=40,
     judgments=500,
     quiz_rounds=10,

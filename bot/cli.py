@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.deck import LoadedDeck, iter_deck_results, load_decks
+from bot.deck_cache import DeckCache
 from bot.errors import DeckError, StudyBotError
 from bot.index_cache import IndexCache
 from bot.judge import judge
@@ -66,8 +67,15 @@ def decks_path(args: argparse.Namespace, settings: Settings) -> Path:
     return args.decks if getattr(args, "decks", None) is not None else settings.decks_path
 
 
-def load_knowledge(path: Path, saved: IndexCache | None = None) -> Knowledge:
-    return Knowledge([d.deck for d in load_decks([path])], saved)
+def load_knowledge(path: Path, cache: Path | None = None) -> Knowledge:
+    """The decks at `path`, checked and indexed. With a `cache` folder, what was checked and
+    built from the same files before is reused, and what is saved there is kept up to date."""
+    if cache is None:
+        return Knowledge([d.deck for d in load_decks([path])])
+    decks = DeckCache(cache)
+    knowledge = Knowledge([d.deck for d in load_decks([path], saved=decks)], IndexCache(cache))
+    decks.forget_unused()
+    return knowledge
 
 
 # -- ask -------------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ class Settings(BaseSettings):
     hints: bool = True
 
     @property
-    def index_cache_path(self) -> Path:
-        """Where the search index of the decks is saved between starts: next to the database."""
-        return self.database_path.parent / "index-cache"
+    def cache_path(self) -> Path:
+        """Where checked decks and their search index are saved between starts: a folder
+        next to the database."""
+        return self.database_path.parent / "cache"
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -21,6 +21,9 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from bot.deck_messages import problems
 from bot.errors import DeckError
 from bot.limits import DEFAULT_DECK_LIMITS, DeckLimits
+
+if TYPE_CHECKING:
+    from bot.deck_cache import DeckCache
 
 _L = DEFAULT_DECK_LIMITS
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
@@ -301,8 +304,10 @@ def deck_from_bytes(raw: bytes, where: str, limits: DeckLimits = DEFAULT_DECK_LI
     return deck_from_text(text, where, limits)
 
 
-def load_deck(path: str | Path, limits: DeckLimits = DEFAULT_DECK_LIMITS) -> LoadedDeck:
-    """Load one deck file."""
+def load_deck(
+    path: str | Path, limits: DeckLimits = DEFAULT_DECK_LIMITS, saved: DeckCache | None = None
+) -> LoadedDeck:
+    """Load one deck file; with `saved`, reuse the deck checked from the same bytes before."""
     p = Path(path)
     try:
         _check_size(p.stat().st_size, str(p), limits)
@@ -313,7 +318,14 @@ def load_deck(path: str | Path, limits: DeckLimits = DEFAULT_DECK_LIMITS) -> Loa
         raise DeckError(str(p), ["this is a folder, not a deck file"]) from None
     except OSError as exc:
         raise DeckError(str(p), [f"cannot read the file: {exc.strerror}"]) from None
-    return LoadedDeck(deck_from_bytes(raw, str(p), limits), str(p))
+    if saved is None:
+        return LoadedDeck(deck_from_bytes(raw, str(p), limits), str(p))
+    key = saved.key(raw, limits)
+    deck = saved.load(key)
+    if deck is None:
+        deck = deck_from_bytes(raw, str(p), limits)
+        saved.save(key, deck)
+    return LoadedDeck(deck, str(p))
 
 
 def deck_files(path: str | Path) -> list[Path]:
@@ -325,7 +337,9 @@ def deck_files(path: str | Path) -> list[Path]:
 
 
 def iter_deck_results(
-    paths: Iterable[str | Path], limits: DeckLimits = DEFAULT_DECK_LIMITS
+    paths: Iterable[str | Path],
+    limits: DeckLimits = DEFAULT_DECK_LIMITS,
+    saved: DeckCache | None = None,
 ) -> Iterator[LoadedDeck | DeckError]:
     """Load every deck the paths name, yielding each deck or its error (for check-deck)."""
     for path in paths:
@@ -334,18 +348,20 @@ def iter_deck_results(
             yield DeckError(str(path), ["no .yaml deck files in this folder"])
         for file in files:
             try:
-                yield load_deck(file, limits)
+                yield load_deck(file, limits, saved)
             except DeckError as exc:
                 yield exc
 
 
 def load_decks(
-    paths: Iterable[str | Path], limits: DeckLimits = DEFAULT_DECK_LIMITS
+    paths: Iterable[str | Path],
+    limits: DeckLimits = DEFAULT_DECK_LIMITS,
+    saved: DeckCache | None = None,
 ) -> list[LoadedDeck]:
     """Load every deck, or raise one `DeckError` covering every bad file and clashing name."""
     loaded: list[LoadedDeck] = []
     problems: list[str] = []
-    for result in iter_deck_results(paths, limits):
+    for result in iter_deck_results(paths, limits, saved):
         if isinstance(result, DeckError):
             problems.extend(f"{result.path}: {p}" for p in result.problems)
         else:

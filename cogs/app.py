@@ -21,7 +21,6 @@ from discord.ext import commands
 from bot.cli import decks_path, load_knowledge
 from bot.config import Settings
 from bot.guild_decks import GuildDecks
-from bot.index_cache import IndexCache
 from bot.quiz import Clock, QuizEngine, RealClock
 from bot.services import Services, settle_heap
 from bot.store import Store
@@ -140,7 +139,7 @@ def point_at(settings: Settings) -> None:
 
 
 async def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    knowledge = load_knowledge(settings.decks_path, IndexCache(settings.index_cache_path))
+    knowledge = load_knowledge(settings.decks_path, settings.cache_path)
     store = await Store.open(settings.database_path)
     decks = GuildDecks(knowledge, store)
     loaded = await decks.load_all()

@@ -68,7 +68,7 @@ def same_index(a: TermIndex, b: TermIndex) -> bool:
 def test_a_restart_loads_the_saved_index_and_answers_the_same(
     tmp_path: Path, decks: list[Deck], builds: list[int]
 ) -> None:
-    saved = IndexCache(tmp_path / "index-cache")
+    saved = IndexCache(tmp_path / "cache")
     first = FactIndex.build(decks, saved)
     again = FactIndex.build(decks, saved)
     assert builds == [126]  # built once, then loaded
@@ -125,7 +125,7 @@ def test_an_unwritable_folder_only_costs_the_saving(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     with caplog.at_level(logging.WARNING):
-        knowledge = Knowledge(decks, IndexCache(blocked / "index-cache"))
+        knowledge = Knowledge(decks, IndexCache(blocked / "cache"))
     assert knowledge.ask("when did the korean war begin").entry is not None
     assert "could not save the search index" in caplog.text
     assert not list(tmp_path.glob("**/.saving-*"))
