@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
 from functools import cache
 from importlib.metadata import version
@@ -109,13 +110,18 @@ _FACT_FIELDS = frozenset(f.name for f in dataclasses.fields(Fact))
 def _deck(data: dict[str, Any]) -> Deck:
     if any(f.keys() != _FACT_FIELDS for f in data["facts"]):
         raise ValueError("a fact in it does not have the fields of a fact")
+    # Sections, topics and difficulties repeat from fact to fact: keep one copy of each.
     facts = tuple(
         Fact.trusted(
             **{
                 **f,
-                "source": SourceRef(**f["source"]),
+                "source": SourceRef(
+                    section=sys.intern(f["source"]["section"]),
+                    paragraph=f["source"]["paragraph"],
+                ),
                 "aliases": tuple(f["aliases"]),
-                "topic": tuple(f["topic"]),
+                "topic": tuple(map(sys.intern, f["topic"])),
+                "difficulty": sys.intern(f["difficulty"]),
                 "choices": tuple(f["choices"]),
                 "ask": tuple(f["ask"]),
             }
