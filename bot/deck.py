@@ -320,12 +320,7 @@ def load_deck(
         raise DeckError(str(p), [f"cannot read the file: {exc.strerror}"]) from None
     if saved is None:
         return LoadedDeck(deck_from_bytes(raw, str(p), limits), str(p))
-    key = saved.key(raw, limits)
-    deck = saved.load(key)
-    if deck is None:
-        deck = deck_from_bytes(raw, str(p), limits)
-        saved.save(key, deck)
-    return LoadedDeck(deck, str(p))
+    return LoadedDeck(saved.deck(raw, str(p), limits), str(p))
 
 
 def deck_files(path: str | Path) -> list[Path]:

@@ -14,16 +14,13 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 import sys
-import tempfile
-from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bot.deck import Deck, Fact, SourceRef
+from bot.deck import Deck, Fact, SourceRef, deck_from_bytes
 from bot.limits import DeckLimits
+from bot.saved import code_stamp, write_whole
 
 log = logging.getLogger(__name__)
 
@@ -34,20 +31,6 @@ _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "text2num", "python-dateuti
 _PREFIX = "deck-"
 
 
-@cache
-def _code_stamp() -> bytes:
-    here = Path(__file__).resolve().parent
-    h = hashlib.blake2b(f"format {FORMAT}".encode())
-    for library in _LIBRARIES:
-        h.update(f"{library} {version(library)};".encode())
-    try:
-        for name in _CHECKERS:
-            h.update((here / name).read_bytes())
-    except OSError:  # no sources to read (a zipped install): never trust a snapshot
-        h.update(os.urandom(16))
-    return h.digest()
-
-
 class DeckCache:
     """Snapshots of checked decks in one folder (created when the first one is saved)."""
 
@@ -56,13 +39,23 @@ class DeckCache:
         self._used: set[str] = set()
 
     def key(self, raw: bytes, limits: DeckLimits) -> str:
-        h = hashlib.blake2b(_code_stamp(), digest_size=20)
+        h = hashlib.blake2b(code_stamp(f"deck {FORMAT}", _CHECKERS, _LIBRARIES), digest_size=20)
         h.update(repr(limits).encode())
         h.update(raw)
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{_PREFIX}{key}.json"
+
+    def deck(self, raw: bytes, where: str, limits: DeckLimits) -> Deck:
+        """The deck a file's bytes hold: checked before and saved, or checked now and saved.
+        A bad deck raises its `DeckError` every time."""
+        key = self.key(raw, limits)
+        deck = self.load(key)
+        if deck is None:
+            deck = deck_from_bytes(raw, where, limits)
+            self.save(key, deck)
+        return deck
 
     def load(self, key: str) -> Deck | None:
         """The deck saved under `key`, or None."""
@@ -79,17 +72,11 @@ class DeckCache:
     def save(self, key: str, deck: Deck) -> None:
         """Save a checked deck (atomically). A failure is logged, not raised."""
         self._used.add(key)
-        data = json.dumps(deck.model_dump(mode="json"), ensure_ascii=False)
+        data = json.dumps(deck.model_dump(mode="json"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".saving-", suffix=".json")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data.encode("utf-8", "surrogatepass"))
-                os.replace(tmp, self._path(key))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_whole(self._path(key), lambda out: out.write(data))
         except OSError as exc:
             log.warning(
                 "could not save the checked deck in %s (%s); the next start checks it again",

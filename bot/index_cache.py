@@ -13,19 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import fields
-from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bot.deck import Fact
-from bot.index import TermIndex
+from bot.index import TermIndex, build_index
+from bot.saved import code_stamp, write_whole
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +34,9 @@ _ARRAYS = tuple(f.name for f in fields(TermIndex) if f.name not in _TEXTS)
 _PREFIX = "index-"
 
 
-@cache
-def _code_stamp() -> bytes:
-    here = Path(__file__).resolve().parent
-    h = hashlib.blake2b(f"format {FORMAT}; PyStemmer {version('PyStemmer')}".encode())
-    try:
-        for name in _BUILDERS:
-            h.update((here / name).read_bytes())
-    except OSError:  # no sources to read (a zipped install): never trust a saved index
-        h.update(os.urandom(16))
-    return h.digest()
-
-
 def index_key(facts: Sequence[Fact]) -> str:
     """The key of the index of these facts (in this order) built by this code."""
-    h = hashlib.blake2b(_code_stamp(), digest_size=20)
+    h = hashlib.blake2b(code_stamp(f"index {FORMAT}", _BUILDERS, ("PyStemmer",)), digest_size=20)
     for f in facts:
         parts = (f.question, *f.ask, "\x1e", f.answer, *f.aliases, "\x1e", f.explanation)
         h.update("\x1f".join((*parts, "\x1e", *f.topic, "\x1d")).encode("utf-8", "replace"))
@@ -66,6 +51,15 @@ class IndexCache:
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{_PREFIX}{key}.npz"
+
+    def index(self, facts: Sequence[Fact]) -> TermIndex:
+        """The index of these facts: the saved one, or built now and saved."""
+        key = index_key(facts)
+        index = self.load(key, len(facts))
+        if index is None:
+            index = build_index(facts)
+            self.save(key, index)
+        return index
 
     def load(self, key: str, facts: int) -> TermIndex | None:
         """The saved index for `key` (of `facts` facts), or None."""
@@ -94,20 +88,12 @@ class IndexCache:
             "titles": index.titles,
         }
         encoded = json.dumps(texts, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        arrays = {name: getattr(index, name) for name in _ARRAYS}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".saving-", suffix=".npz")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    np.savez(
-                        out,
-                        texts=np.frombuffer(encoded, dtype=np.uint8),
-                        **{name: getattr(index, name) for name in _ARRAYS},
-                    )
-                os.replace(tmp, self._path(key))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_whole(
+                self._path(key),
+                lambda out: np.savez(out, texts=np.frombuffer(encoded, np.uint8), **arrays),
+            )
             for old in self.folder.glob(f"{_PREFIX}*.npz"):
                 if old.name != self._path(key).name:
                     old.unlink(missing_ok=True)

@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.deck import Deck, Fact
 from bot.index import IN_ANSWER, IN_PRIMARY, KIND_CODES, WH_BITS, TermIndex, build_index
-from bot.index_cache import IndexCache, index_key
+from bot.index_cache import IndexCache
 from bot.suggest import SuggestIndex
 from bot.terms import (
     EXCLUSIVE_CLASSES,
@@ -133,13 +133,7 @@ class FactIndex:
         """Index the decks' facts; with `saved`, reuse the index saved for the same facts."""
         entries = [Entry(d.name, f) for d in decks for f in d.facts]
         facts = [e.fact for e in entries]
-        key = index_key(facts) if saved is not None else ""
-        term_index = saved.load(key, len(facts)) if saved is not None else None
-        if term_index is None:
-            term_index = build_index(facts)
-            if saved is not None:
-                saved.save(key, term_index)
-        index = cls(entries, term_index)
+        index = cls(entries, saved.index(facts) if saved is not None else build_index(facts))
         if len(entries) >= FREEZE_AT:
             # Millions of objects that live as long as the bot: move them out of the cyclic
             # garbage collector's sight, or every full collection rescans them (a 100+ ms

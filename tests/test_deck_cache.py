@@ -34,6 +34,7 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(raw, where, limits)
 
     monkeypatch.setattr(deck_module, "deck_from_bytes", counting)
+    monkeypatch.setattr("bot.deck_cache.deck_from_bytes", counting)
     return checked
 
 

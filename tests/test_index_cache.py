@@ -42,6 +42,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(facts)
 
     monkeypatch.setattr("bot.lookup.build_index", counting)
+    monkeypatch.setattr("bot.index_cache.build_index", counting)
     return counted
 
 
