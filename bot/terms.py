@@ -266,24 +266,25 @@ _PHRASAL = {
 _PHRASAL_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _PHRASAL)) + r")\b")
 
 
-def content_words(folded: str) -> list[str]:
-    """The words of folded text (see `bot.text.fold`) that are not filler, duplicates kept."""
+def _unframed(folded: str) -> str:
+    """Folded text without question frames ("how many") and with two-word verbs as one."""
     if "how" in folded or "place" in folded:
         folded = _HOW_FRAME.sub(" ", folded)
     if " " in folded:
         folded = _PHRASAL_RE.sub(lambda m: _PHRASAL[m.group(0)], folded)
-    return [w for w in folded.split() if w not in STOPWORDS]
+    return folded
+
+
+def content_words(folded: str) -> list[str]:
+    """The words of folded text (see `bot.text.fold`) that are not filler, duplicates kept."""
+    return [w for w in _unframed(folded).split() if w not in STOPWORDS]
 
 
 def content_words_all(folded: Sequence[str]) -> list[list[str]]:
     """`content_words` of each folded text, each pattern run once over all of them."""
     if not folded:
         return []
-    joined = SEPARATOR.join(folded)  # folding removed any separator from the texts
-    if "how" in joined or "place" in joined:
-        joined = _HOW_FRAME.sub(" ", joined)
-    if " " in joined:
-        joined = _PHRASAL_RE.sub(lambda m: _PHRASAL[m.group(0)], joined)
+    joined = _unframed(SEPARATOR.join(folded))  # folding removed any separator from the texts
     return [[w for w in part.split() if w not in STOPWORDS] for part in joined.split(SEPARATOR)]
 
 

@@ -82,7 +82,10 @@ def fold(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     digits are kept because they carry meaning for numbers and dates. Folding folded text
     changes nothing.
     """
-    text = _punctuation(_lower(text[: limit * 2]))
+    return _tidy(_punctuation(_lower(text[: limit * 2])), limit)
+
+
+def _tidy(text: str, limit: int) -> str:
     # Cut, then strip: a cut just after a space or a decimal point must not leave it dangling.
     return _rejoin(" ".join(text.split())[:limit].rstrip(" ."))
 
@@ -112,7 +115,7 @@ def fold_all(texts: Sequence[str]) -> list[str]:
         joined = SEPARATOR.join([texts[i] for i in plain])
         joined = _punctuation(_lower_ascii(joined), _NON_WORD_KEEPING_SEPARATOR)
         for i, part in zip(plain, joined.split(SEPARATOR), strict=True):
-            folded[i] = _rejoin(" ".join(part.split()).rstrip(" ."))
+            folded[i] = _tidy(part, _NO_CAP)
     return folded
 
 
